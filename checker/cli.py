@@ -1,0 +1,159 @@
+"""Command line: `checker check`, `checker scan`, `checker eval`.
+
+Exit codes: 0 success (anomalies found or not), 1 internal error, 2 usage error, 3 bad input
+(missing, binary, non-UTF-8 or mismatched files), 4 unsupported language, 5 model not loadable,
+130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence
+
+from .errors import CheckerError, InputError, UsageError
+from .io import read_text, split_lines
+from .version import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line and exit 2, like every other usage problem
+        raise UsageError(f"{message} (see 'checker {self.prog.split()[-1]} --help')" if " " in self.prog else message)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", default=None, help="target language code (default: detect)")
+    p.add_argument("--model", default="ngram", help="language model: 'ngram' (embedded), 'none', or a path")
+    p.add_argument("--allowlist", default=None, help="file of words never to flag, one per line")
+    p.add_argument("--threshold", type=float, default=None, help="minimum score to report (default: calibrated per language)")
+    p.add_argument("--source", default=None, help="source-language file, line-aligned with the input")
+    p.add_argument("--source-lang", default=None, help="language of --source")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="checker", description="Find tokens that do not belong in translated text, and fix them.")
+    p.add_argument("--version", action="version", version=f"checker {__version__}")
+    sub = p.add_subparsers(dest="cmd", parser_class=_Parser)
+    c = sub.add_parser("check", help="check a file for people: flagged sentences, reasons, fixes")
+    c.add_argument("file", help="text file, or - for standard input")
+    _common(c)
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    s = sub.add_parser("scan", help="check a file line by line for machines (JSONL)")
+    s.add_argument("file", help="text file (one segment per line), or - for standard input")
+    _common(s)
+    s.add_argument("--format", choices=("jsonl",), default="jsonl")
+    s.add_argument("--evidence", action="store_true", help="include each anomaly's raw evidence")
+    e = sub.add_parser("eval", help="score a scan against gold annotations")
+    e.add_argument("eval_args", nargs=argparse.REMAINDER, help="see 'python -m checker.evaluate --help'")
+    return p
+
+
+def _checker(args):
+    from .core import Checker
+
+    allow: list[str] = []
+    if args.allowlist:
+        allow = [w.strip() for w in split_lines(read_text(args.allowlist)) if w.strip() and not w.startswith("#")]
+    return Checker(lang=args.lang, model=args.model, allowlist=allow, threshold=args.threshold)
+
+
+def _sources(args, n: int) -> list[str | None]:
+    if not args.source:
+        return [None] * n
+    src = split_lines(read_text(args.source))
+    if len(src) != n:
+        raise InputError(f"{args.source}: {len(src)} lines, but {args.file} has {n}; files must be line-aligned")
+    return src
+
+
+def cmd_scan(args) -> int:
+    lines = split_lines(read_text(args.file))
+    chk = _checker(args)
+    srcs = _sources(args, len(lines))
+    out = sys.stdout
+    for i, (line, src) in enumerate(zip(lines, srcs)):
+        if line.strip():
+            rep = chk.check(line, src, args.source_lang)
+            anoms = [a.to_dict(args.evidence) for a in rep.anomalies]
+        else:
+            anoms = []
+        out.write(json.dumps({"line": i, "anomalies": anoms}, ensure_ascii=False) + "\n")
+    if not lines:
+        print(f"checker: {args.file}: empty input, nothing to check", file=sys.stderr)
+    return 0
+
+
+def _colour(on: bool, code: str, s: str) -> str:
+    return f"\x1b[{code}m{s}\x1b[0m" if on else s
+
+
+def cmd_check(args) -> int:
+    text = read_text(args.file)
+    if not text.strip():
+        print(f"checker: {args.file}: empty input, nothing to check", file=sys.stderr)
+        return 0
+    chk = _checker(args)
+    lines = split_lines(text)
+    srcs = _sources(args, len(lines))
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    total = 0
+    sig = None
+    for ln, (line, src) in enumerate(zip(lines, srcs), 1):
+        if not line.strip():
+            continue
+        rep = chk.check(line, src, args.source_lang)
+        sig = rep.signature
+        for a in rep.anomalies:
+            total += 1
+            s0 = max(0, line.rfind(". ", 0, a.start) + 2 if line.rfind(". ", 0, a.start) >= 0 else 0)
+            e0 = line.find(". ", a.end)
+            e0 = len(line) if e0 < 0 else e0 + 1
+            mark = _colour(colour, "1;31", a.text) if colour else f"[[{a.text}]]"
+            print(f"{args.file}:{ln}:{a.start + 1}: {_colour(colour, '1', a.kind)} ({a.score:.2f})")
+            print(f"    {line[s0:a.start]}{mark}{line[a.end:e0]}")
+            print(f"    why: {a.reason}")
+            if a.suggestions:
+                sug = ", ".join(f"{s.text!r} ({s.score:.2f})" if s.text else f"<delete> ({s.score:.2f})" for s in a.suggestions)
+                print(f"    fix: {sug}")
+            print()
+    words = sum(len(l.split()) for l in lines)
+    print(f"{total} anomal{'y' if total == 1 else 'ies'} in {len(lines)} lines, {words} words")
+    if sig:
+        print(f"signature: {sig}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from . import evaluate
+
+    return evaluate.main(args.eval_args) or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if not args.cmd:
+            build_parser().print_help()
+            return 2
+        return {"check": cmd_check, "scan": cmd_scan, "eval": cmd_eval}[args.cmd](args)
+    except CheckerError as e:
+        print(f"checker: error: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as e:  # a bug: still one line, unless asked for the traceback
+        if os.environ.get("CHECKER_DEBUG"):
+            raise
+        print(f"checker: internal error: {type(e).__name__}: {e} (set CHECKER_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

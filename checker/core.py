@@ -1,0 +1,110 @@
+"""The Checker: Document -> signals -> detector -> suggester -> Report."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
+
+from .detector import Detector
+from .document import Document
+from .errors import ModelError
+from .languages import normalize_lang
+from .langid import detect_language
+from .lexicon import norm
+from .lm.base import LanguageModel
+from .report import Report
+from .resources import Resources
+from .signals import DEFAULT_PIPELINE, get_signal
+from .suggest import Suggester
+from .version import __version__
+
+
+def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | None:
+    """``"ngram"`` (the embedded default), ``"none"``, a LanguageModel, or a directory of n-gram
+    artifacts. Transformers backends plug in here by name or path."""
+    if model is None or isinstance(model, LanguageModel):
+        return model
+    if model == "none":
+        return None
+    from .lm.ngram import NgramLM, load_ngram
+
+    if model == "ngram":
+        return load_ngram(lang)
+    try:
+        return NgramLM.from_pretrained(model, lang)
+    except (OSError, ValueError) as e:
+        raise ModelError(f"cannot load language model {model!r} for {lang}: {e}") from None
+
+
+class Checker:
+    """Finds tokens that do not belong in a (translated) text and suggests fixes.
+
+    >>> Checker(lang="en").check("The the cat sat.").anomalies[0].kind
+    'repetition'
+    """
+
+    def __init__(self, lang: str | None = "en", model: str | LanguageModel | None = "ngram",
+                 pipeline: Sequence[str] = DEFAULT_PIPELINE, allowlist: Iterable[str] = (),
+                 threshold: float | None = None, detector: str | None = None,
+                 suggestions: int = 5):
+        self.lang = normalize_lang(lang) if lang else None
+        self.model = model
+        self.pipeline = tuple(pipeline)
+        for name in self.pipeline:
+            get_signal(name)  # fail early on a typo
+        self.allowlist = frozenset(norm(w) for w in allowlist)
+        self.detector = Detector.load(detector)
+        self.threshold = threshold
+        self.n_suggestions = suggestions
+        if self.lang:
+            self._parts(self.lang)  # load models now, not on the first text
+
+    @lru_cache(maxsize=16)
+    def _parts(self, lang: str):
+        res = Resources(lang=lang, lm=load_lm(self.model, lang), allowlist=self.allowlist)
+        signals = [get_signal(n)(res) for n in self.pipeline]
+        return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions)
+
+    def signature(self, lang: str) -> str:
+        """Everything that determines the numbers, sacrebleu-style."""
+        import wordfreq  # noqa: F401
+        from importlib.metadata import version
+
+        res, _, _ = self._parts(lang)
+        lm = res.lm.name if res.lm is not None else "none"
+        thr = self.threshold if self.threshold is not None else self.detector.threshold(lang)
+        return (f"checker:{__version__}|lang:{lang}|lm:{lm}|lex:wordfreq-{version('wordfreq')}"
+                f"|det:{self.detector.digest}|thr:{thr:.3f}|signals:{'+'.join(self.pipeline)}")
+
+    def annotate(self, text: str, source: str | None = None, source_lang: str | None = None,
+                 lang: str | None = None) -> Document:
+        """Run the signals only; the Document carries all evidence (for tools and calibration)."""
+        lang = lang or self.lang or self._detect(text)
+        res, signals, _ = self._parts(lang)
+        doc = Document.from_text(text, lang, source, normalize_lang(source_lang) if source_lang else None)
+        for s in signals:
+            s(doc)
+        return doc
+
+    def check(self, text: str, source: str | None = None, source_lang: str | None = None) -> Report:
+        """Check one text (a sentence, a line or a whole article)."""
+        doc = self.annotate(text, source, source_lang)
+        res, _, suggester = self._parts(doc.lang)
+        anomalies = self.detector(doc, self.threshold)
+        suggester(doc, anomalies)
+        return Report(text=text, lang=doc.lang, anomalies=anomalies, signature=self.signature(doc.lang),
+                      words=sum(1 for t in doc.tokens if t.is_word), meta={k: v for k, v in doc.meta.items() if k == "detected"})
+
+    def check_many(self, items: Iterable[str | tuple[str, str | None]],
+                   source_lang: str | None = None) -> Iterator[Report]:
+        """Stream reports for texts, or (text, source) pairs, in order."""
+        for it in items:
+            if isinstance(it, tuple):
+                yield self.check(it[0], it[1], source_lang)
+            else:
+                yield self.check(it)
+
+    def _detect(self, text: str) -> str:
+        lang, _ = detect_language(text)
+        if lang == "und":
+            lang = "en"
+        return normalize_lang(lang)

@@ -1,0 +1,168 @@
+"""Detector: per-token evidence -> anomaly spans with a kind, a calibrated score and a reason.
+
+Lexical candidates are scored by a logistic model whose weights and per-language thresholds are
+fitted on dev data (bench/calibrate.py writes models/detector.json). Script and repetition
+evidence are near-certain and carry the precision measured for them on the same data.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .document import Document, Token
+from .report import Anomaly
+from .signals.perplexity import suspicious
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "detector.json"
+
+FEATURES = (
+    "bias", "unknown", "zipf", "news", "explained", "cap", "cap_initial", "inner_cap", "recurring",
+    "in_source", "foreign_zipf", "foreign_margin", "neighbour", "neighbour_gain", "alien_latin",
+    "length", "lm_gain", "lm_known", "foreign_run",
+)
+
+# Used only until calibration has written models/detector.json.
+_FALLBACK = {
+    "weights": {"bias": -2.0, "unknown": 3.0, "zipf": -0.8, "news": -0.8, "explained": -3.0,
+                "cap": -4.0, "cap_initial": -1.5, "inner_cap": -2.0, "recurring": -2.0,
+                "in_source": -1.0, "foreign_margin": 0.6, "neighbour": 0.5, "alien_latin": 1.0,
+                "lm_gain": 0.3},
+    "thresholds": {}, "default_threshold": 0.5, "script_score": 0.95, "repetition_score": 0.9,
+    "mojibake_score": 0.9,
+}
+
+
+def features(t: Token) -> dict[str, float] | None:
+    """The logistic model's inputs for one token, or None when the token is no candidate."""
+    lx = t.evidence.get("lexicon")
+    if lx is None:
+        return None
+    nm = t.evidence.get("names", {})
+    if nm.get("allowed") or nm.get("acronym"):
+        return None
+    px = t.evidence.get("perplexity")
+    li = t.evidence.get("langid", {})
+    z, fz = lx["zipf"], lx["foreign_zipf"]
+    return {
+        "bias": 1.0,
+        "unknown": float(z == 0.0),
+        "zipf": z,
+        "news": math.log1p(lx.get("news", 0)),
+        "explained": float(bool(lx.get("inflection") or lx.get("compound") or lx.get("parts_known"))),
+        "cap": float(nm.get("cap", False)),
+        "cap_initial": float(nm.get("cap_initial", False)),
+        "inner_cap": float(nm.get("inner_cap", False)),
+        "recurring": float(nm.get("recurring", False)),
+        "in_source": float(nm.get("in_source", False)),
+        "foreign_zipf": fz,
+        "foreign_margin": max(0.0, fz - z),
+        "neighbour": float(lx.get("neighbour") is not None),
+        "neighbour_gain": max(0.0, lx.get("neighbour_zipf", 0.0) - z) if lx.get("neighbour") else 0.0,
+        "alien_latin": float(lx.get("alien_latin", False)),
+        "length": min(len(t.text), 20) / 10,
+        "lm_gain": min(max(px["gain"], 0.0), 20.0) / 5 if px else 0.0,
+        "lm_known": float(px is not None),
+        "foreign_run": float(li.get("run", 0) >= 2),
+    }
+
+
+@dataclass
+class Detector:
+    weights: dict[str, float]
+    thresholds: dict[str, float]
+    default_threshold: float
+    script_score: float
+    repetition_score: float
+    mojibake_score: float
+    digest: str = "fallback"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Detector":
+        p = Path(path) if path else DEFAULT_PATH
+        if p.exists():
+            raw = p.read_bytes()
+            cfg = json.loads(raw)
+            digest = hashlib.sha256(raw).hexdigest()[:8]
+        else:
+            cfg, digest = _FALLBACK, "fallback"
+        return cls(weights=cfg["weights"], thresholds=cfg.get("thresholds", {}),
+                   default_threshold=cfg.get("default_threshold", 0.5),
+                   script_score=cfg.get("script_score", 0.95),
+                   repetition_score=cfg.get("repetition_score", 0.9),
+                   mojibake_score=cfg.get("mojibake_score", 0.9), digest=digest,
+                   extra={k: v for k, v in cfg.items() if k not in ("weights", "thresholds")})
+
+    def threshold(self, lang: str) -> float:
+        return self.thresholds.get(lang, self.default_threshold)
+
+    def probability(self, feats: dict[str, float]) -> float:
+        s = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, s))))
+
+    def __call__(self, doc: Document, min_score: float | None = None) -> list[Anomaly]:
+        """All anomalies scoring at or above ``min_score`` (default: the language's threshold)."""
+        thr = self.threshold(doc.lang) if min_score is None else min_score
+        out: list[Anomaly] = []
+        taken: set[int] = set()
+        for s, e, n in doc.meta.get("repeats", []):
+            out.append(Anomaly(s, e, doc.text[s:e], "repetition", self.repetition_score,
+                               "doubled word" if n == 1 else f"repeated {n}-word sequence",
+                               evidence={"repetition": n}))
+            taken.update(range(s, e))
+        for s, e, fixed in doc.meta.get("mojibake", []):
+            if s not in taken:
+                out.append(Anomaly(s, e, doc.text[s:e], "script", self.mojibake_score,
+                                   f"mojibake: reads as '{fixed}' when decoded correctly",
+                                   evidence={"mojibake": fixed}))
+                taken.update(range(s, e))
+        for t in doc.tokens:
+            if t.start in taken:
+                continue
+            sc = t.evidence.get("script")
+            if sc:
+                out.append(Anomaly(t.start, t.end, t.text, "script", self.script_score, sc["note"],
+                                   evidence={"script": sc}))
+                continue
+            f = features(t)
+            if f is None:
+                continue
+            p = self.probability(f)
+            if p < thr:
+                continue
+            out.append(Anomaly(t.start, t.end, t.text, self._kind(t, doc), p, self._reason(t),
+                               evidence={k: v for k, v in t.evidence.items()}))
+        out = [a for a in out if a.score >= thr]
+        out.sort(key=lambda a: a.start)
+        return out
+
+    @staticmethod
+    def _kind(t: Token, doc: Document) -> str:
+        lx = t.evidence["lexicon"]
+        nm = t.evidence.get("names", {})
+        foreignish = lx["alien_latin"] or (lx["foreign_zipf"] >= 3.0 and lx["foreign_zipf"] - lx["zipf"] >= 1.5)
+        if foreignish and nm.get("in_source"):
+            return "untranslated"
+        if foreignish:
+            return "foreign"
+        if lx.get("neighbour"):
+            return "misspelling"
+        return "non-word"
+
+    @staticmethod
+    def _reason(t: Token) -> str:
+        parts = [t.evidence["lexicon"]["note"]]
+        if "langid" in t.evidence and t.evidence["langid"]["run"] > 1:
+            parts.append(t.evidence["langid"]["note"])
+        if "perplexity" in t.evidence:
+            parts.append(t.evidence["perplexity"]["note"])
+        if t.evidence.get("names", {}).get("in_source"):
+            parts.append("also in the source")
+        return "; ".join(parts)
+
+
+__all__ = ["Detector", "features", "FEATURES", "suspicious"]

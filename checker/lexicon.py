@@ -1,0 +1,192 @@
+"""Word-frequency resources: the target lexicon and a cross-language index, both from wordfreq.
+
+wordfreq ships frequency lists for 40+ languages inside its pip package, so nothing is downloaded.
+The cross-language index (common words of every language) is derived from those lists once and
+cached as a memory-mapped numpy file, so a cold start costs milliseconds, not seconds.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import os
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+#: words below this Zipf value in their language are not indexed as "common words" there
+FOREIGN_MIN_ZIPF = 3.0
+_INDEX_FORMAT = 1
+
+
+def norm(word: str) -> str:
+    """The lookup form of a word: NFC, case-folded, typographic apostrophe made plain."""
+    return unicodedata.normalize("NFC", word).casefold().replace("’", "'")
+
+
+def cache_dir() -> Path:
+    """Where derived resources live: $CHECKER_CACHE, else $XDG_CACHE_HOME/checker, else ~/.cache/checker."""
+    env = os.environ.get("CHECKER_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "checker"
+
+
+def _hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class Lexicon:
+    """Zipf frequencies (log10 per billion words) of the target language's words."""
+
+    def __init__(self, lang: str):
+        import wordfreq
+
+        self.lang = lang
+        # 'best' = the large list where wordfreq has one; values are frequencies in (0, 1)
+        self._freq: dict[str, float] = wordfreq.get_frequency_dict(lang, wordlist="best")
+        self._sorted: list[str] | None = None
+        self._endings: Counter[str] | None = None
+
+    def zipf(self, word: str) -> float:
+        f = self._freq.get(norm(word))
+        return 0.0 if not f else round(float(np.log10(f)) + 9.0, 2)
+
+    def __contains__(self, word: str) -> bool:
+        return norm(word) in self._freq
+
+    def words(self, min_zipf: float = 0.0) -> list[str]:
+        lim = 10 ** (min_zipf - 9.0)
+        return [w for w, f in self._freq.items() if f >= lim]
+
+    # --- morphology without a morphological analyser -------------------------------------------
+    def _sorted_words(self) -> list[str]:
+        if self._sorted is None:
+            lim = 10 ** (2.0 - 9.0)
+            self._sorted = sorted(w for w, f in self._freq.items() if f >= lim)
+        return self._sorted
+
+    def _ending_counts(self) -> Counter[str]:
+        if self._endings is None:
+            c: Counter[str] = Counter()
+            lim = 10 ** (3.0 - 9.0)
+            for w, f in self._freq.items():
+                if f >= lim and len(w) >= 5:
+                    c.update((w[-1:], w[-2:], w[-3:]))
+            self._endings = c
+        return self._endings
+
+    def inflection_of(self, word: str) -> str | None:
+        """A known word sharing all but a common ending with ``word`` (an unseen inflection), or None.
+
+        Highly inflected languages have far more forms than any frequency list; a form whose stem
+        is known and whose ending is common in the language is much more likely an inflection than
+        an error.
+        """
+        w = norm(word)
+        if len(w) < 6:
+            return None
+        words = self._sorted_words()
+        endings = self._ending_counts()
+        need = max(30, len(self._freq) // 4000)
+        for j in (1, 2, 3):
+            stem, end = w[:-j], w[-j:]
+            if len(stem) < 5 or endings.get(end, 0) < need:
+                continue
+            i = bisect.bisect_left(words, stem)
+            while i < len(words) and words[i].startswith(stem):
+                cand = words[i]
+                if cand != w and len(cand) - len(stem) <= 3 and endings.get(cand[len(stem):] or "", need) >= need:
+                    return cand
+                i += 1
+        return None
+
+    def compound_of(self, word: str, min_part: int = 4) -> tuple[str, ...] | None:
+        """Split ``word`` into two or three known words (with an optional linking s/e/n), or None."""
+        w = norm(word)
+        if len(w) < 2 * min_part:
+            return None
+        return self._split(w, min_part, 3)
+
+    def _split(self, w: str, min_part: int, parts: int) -> tuple[str, ...] | None:
+        if len(w) >= min_part and self.zipf(w) >= 2.5:
+            return (w,)
+        if parts == 1:
+            return None
+        for i in range(len(w) - min_part, min_part - 1, -1):
+            head = w[:i]
+            if self.zipf(head) < 2.5:
+                continue
+            for link in ("", "s", "es", "n", "en", "e"):
+                if w[i:].startswith(link):
+                    rest = self._split(w[i + len(link):], min_part, parts - 1)
+                    if rest:
+                        return (head,) + rest
+        return None
+
+
+@lru_cache(maxsize=8)
+def get_lexicon(lang: str) -> Lexicon:
+    return Lexicon(lang)
+
+
+class ForeignIndex:
+    """Common words (Zipf >= FOREIGN_MIN_ZIPF) of every wordfreq language, keyed by a 64-bit hash."""
+
+    def __init__(self, path: Path):
+        data = np.load(path, mmap_mode="r")
+        self.keys = data["keys"]
+        self.langs = data["langs"]
+        self.zipfs = data["zipfs"]
+        self.lang_names: list[str] = [str(x) for x in data["lang_names"]]
+
+    def lookup(self, word: str) -> dict[str, float]:
+        """{language: zipf} for every language in which ``word`` is a common word."""
+        h = np.uint64(_hash(norm(word)))
+        lo = int(np.searchsorted(self.keys, h, "left"))
+        hi = int(np.searchsorted(self.keys, h, "right"))
+        return {self.lang_names[int(self.langs[i])]: int(self.zipfs[i]) / 10 for i in range(lo, hi)}
+
+    @staticmethod
+    def build(path: Path) -> None:
+        import wordfreq
+
+        langs = sorted(wordfreq.available_languages(wordlist="best"))
+        keys, lidx, zs = [], [], []
+        max_bucket = int(round((9.0 - FOREIGN_MIN_ZIPF) * 100))
+        for li, lang in enumerate(langs):
+            for b, bucket in enumerate(wordfreq.get_frequency_list(lang, wordlist="best")):
+                if b > max_bucket:
+                    break
+                z = int(round((9.0 - b / 100) * 10))
+                for w in bucket:
+                    keys.append(_hash(w))
+                    lidx.append(li)
+                    zs.append(z)
+        k = np.array(keys, dtype=np.uint64)
+        order = np.argsort(k, kind="stable")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=k[order], langs=np.array(lidx, np.uint8)[order],
+                 zipfs=np.array(zs, np.uint8)[order], lang_names=np.array(langs))
+        os.replace(tmp, path)
+
+
+@lru_cache(maxsize=1)
+def get_foreign_index() -> ForeignIndex:
+    import wordfreq
+
+    ver = getattr(wordfreq, "__version__", None) or _wordfreq_version()
+    path = cache_dir() / f"foreign-index-v{_INDEX_FORMAT}-wordfreq{ver}-z{FOREIGN_MIN_ZIPF}.npz"
+    if not path.exists():
+        ForeignIndex.build(path)
+    return ForeignIndex(path)
+
+
+def _wordfreq_version() -> str:
+    from importlib.metadata import version
+
+    return version("wordfreq")

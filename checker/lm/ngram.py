@@ -1,0 +1,217 @@
+"""Embedded word trigram language model (modified Kneser–Ney, pruned, stored in backoff form).
+
+Artifacts are ``<lang>.npz`` files written by ``models/train_ngram.py``: plain numpy arrays
+(no pickles) plus a JSON header. N-gram keys are packed integers (``(u*V + v)*V + w``) kept
+sorted, so every lookup is a vectorised ``np.searchsorted``.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+import regex
+
+from checker.lm.base import LanguageModel
+
+__all__ = ["NgramLM", "load_ngram", "lm_words", "normalize_word", "DEFAULT_DIR",
+           "UNK", "BOS", "EOS", "FORMAT_VERSION"]
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "models" / "ngram"
+FORMAT_VERSION = 1
+UNK, BOS, EOS = 0, 1, 2
+SPECIALS = ("<unk>", "<s>", "</s>")
+
+# Han/kana characters are tokens of their own (no spaces to split on); ー and 々 belong with them.
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}ー々"
+_WORD_RE = regex.compile(
+    rf"[{_CJK}]|[\w--{_CJK}]+(?:['’\-][\w--{_CJK}]+)*", regex.V1)
+
+
+def normalize_word(word: str) -> str:
+    """The form a word has in the model's vocabulary (casefolded, ’ unified with ')."""
+    return word.casefold().replace("’", "'")
+
+
+def lm_words(text: str) -> list[str]:
+    """Tokenise ``text`` the way the model was trained: words only, casefolded."""
+    return [normalize_word(w) for w in _WORD_RE.findall(text)]
+
+
+def _find(keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(found mask, index) of ``queries`` in the sorted ``keys``; index is valid where found."""
+    if keys.size == 0:
+        z = np.zeros(np.shape(queries), dtype=np.int64)
+        return z.astype(bool), z
+    idx = np.minimum(np.searchsorted(keys, queries), keys.size - 1)
+    return keys[idx] == queries, idx
+
+
+def _dequant(codes: np.ndarray, book: np.ndarray) -> np.ndarray:
+    return book[codes].astype(np.float32)
+
+
+class NgramLM(LanguageModel):
+    """Word trigram LM; words are casefolded, unknown words share an ``<unk>`` mass.
+
+    An unknown word gets ``log P(<unk> | history) - log(unk_types)``, i.e. the ``<unk>`` mass
+    spread evenly over the out-of-vocabulary types seen in training, so that a misspelling is
+    not scored like a frequent word.
+    """
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], name: str | None = None) -> None:
+        header = json.loads(bytes(arrays["header"]).decode("utf-8"))
+        if header.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported n-gram artifact format {header.get('format')!r}")
+        self.header: dict = header
+        self.lang = header["lang"]
+        self.name = name or f"ngram-{self.lang}"
+        words = bytes(arrays["vocab"]).decode("utf-8").split("\n") if arrays["vocab"].size else []
+        self.words: list[str] = list(SPECIALS) + words
+        self.V = V = len(self.words)
+        self._ids: dict[str, int] = {w: i for i, w in enumerate(self.words)}
+        for s in SPECIALS:  # specials are never matched by surface words
+            del self._ids[s]
+        self._unk_penalty = float(np.log(max(int(header["unk_types"]), 1)))
+
+        self._ucount = arrays["uni_count"].astype(np.int64)
+        self._ulp = _dequant(arrays["uni_lp"], arrays["book_uni_lp"])
+        self._ubow = _dequant(arrays["uni_bow"], arrays["book_uni_bow"])
+
+        first = np.repeat(np.arange(V, dtype=np.int64), arrays["bi_n"].astype(np.int64))
+        self._bk = first * V + arrays["bi_w"].astype(np.int64)
+        self._blp = _dequant(arrays["bi_lp"], arrays["book_bi_lp"])
+        self._bbow = _dequant(arrays["bi_bow"], arrays["book_bi_bow"])
+        self._bcount = arrays["bi_count"]
+        self._bcount_big = dict(zip(arrays["bi_count_big_idx"].tolist(),
+                                    arrays["bi_count_big_val"].tolist()))
+
+        ctx = np.repeat(self._bk, arrays["tri_n"].astype(np.int64))
+        self._tk = ctx * V + arrays["tri_w"].astype(np.int64)
+        self._tlp = _dequant(arrays["tri_lp"], arrays["book_tri_lp"])
+        self._cand = np.arange(len(SPECIALS), V, dtype=np.int64)
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def from_file(cls, path: str | Path) -> "NgramLM":
+        """Load one ``<lang>.npz`` artifact."""
+        data = Path(path).read_bytes()
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        lm = cls(arrays)
+        lm.name = f"ngram-{lm.lang}@{hashlib.sha256(data).hexdigest()[:8]}"
+        return lm
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str | Path = DEFAULT_DIR,
+                        lang: str = "en") -> "NgramLM":
+        """Load ``<name_or_path>/<lang>.npz`` (or ``name_or_path`` itself if it is a file)."""
+        p = Path(name_or_path)
+        path = p if p.suffix == ".npz" else p / f"{lang}.npz"
+        if not path.is_file():
+            raise FileNotFoundError(f"no n-gram model for {lang!r} at {path}")
+        return cls.from_file(path)
+
+    # ---------------------------------------------------------------- ids & core scoring
+    def word_id(self, word: str) -> int:
+        """Vocabulary id of ``word`` (``UNK`` when unknown)."""
+        return self._ids.get(normalize_word(word), UNK)
+
+    def logprob_ids(self, h2: np.ndarray | int, h1: np.ndarray | int,
+                    w: np.ndarray | int) -> np.ndarray:
+        """log P(w | h2 h1) for broadcastable id arrays; ``h2 < 0`` means only ``h1`` is known.
+
+        ``<unk>`` is scored as the whole unknown-word class (no per-type penalty here).
+        """
+        V = self.V
+        h2 = np.asarray(h2, dtype=np.int64)
+        h1 = np.asarray(h1, dtype=np.int64)
+        w = np.asarray(w, dtype=np.int64)
+        f2, i2 = _find(self._bk, h1 * V + w)
+        lp = np.where(f2, self._blp[i2], self._ubow[h1] + self._ulp[w])
+        ctx = h2 * V + h1  # negative (never found) when h2 < 0
+        fc, ic = _find(self._bk, ctx)
+        bow = np.where(fc, self._bbow[ic], np.float32(0.0))
+        f3, i3 = _find(self._tk, ctx * V + w)
+        return np.where(f3, self._tlp[i3], lp + bow)
+
+    def _histories(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(h2, h1) for each position of a sentence, with the start symbol before it."""
+        padded = np.concatenate(([-1, BOS], ids))
+        return padded[:-2], padded[1:-1]
+
+    # ---------------------------------------------------------------- LanguageModel API
+    def token_logprobs(self, words: Sequence[str]) -> list[float]:
+        if not words:
+            return []
+        ids = np.fromiter((self._ids.get(normalize_word(x), UNK) for x in words),
+                          dtype=np.int64, count=len(words))
+        h2, h1 = self._histories(ids)
+        lp = self.logprob_ids(h2, h1, ids).astype(np.float64)
+        lp[ids == UNK] -= self._unk_penalty
+        return lp.tolist()
+
+    def fill(self, left: Sequence[str], right: Sequence[str], k: int = 10,
+             candidates: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        lids = [BOS] + [self.word_id(x) for x in left]
+        rids = [self.word_id(x) for x in right]
+        l2 = lids[-2] if len(lids) >= 2 else -1
+        l1 = lids[-1]
+        if candidates is None:
+            cand = self._cand
+        else:
+            cand = np.fromiter((self.word_id(x) for x in candidates), dtype=np.int64,
+                               count=len(candidates))
+        score = self.logprob_ids(l2, l1, cand).astype(np.float64)
+        if candidates is not None:
+            score[cand == UNK] -= self._unk_penalty
+        if rids:
+            score += self.logprob_ids(l1, cand, rids[0])
+        if len(rids) >= 2:
+            score += self.logprob_ids(cand, rids[0], rids[1])
+        if len(rids) >= 3:  # later right words do not see the gap: one constant for all
+            r = np.asarray(rids, dtype=np.int64)
+            rest = self.logprob_ids(r[:-2], r[1:-1], r[2:])
+            score += float(rest.sum()) - self._unk_penalty * int((r[2:] == UNK).sum())
+        if rids:
+            score -= self._unk_penalty * sum(1 for r in rids[:2] if r == UNK)
+
+        if candidates is not None:
+            order = np.argsort(-score, kind="stable")
+            return [(candidates[i], float(score[i])) for i in order]
+        k = max(0, min(k, cand.size))
+        if k == 0:
+            return []
+        top = np.argpartition(-score, k - 1)[:k]
+        top = top[np.argsort(-score[top], kind="stable")]
+        return [(self.words[cand[i]], float(score[i])) for i in top]
+
+    def vocab_count(self, word: str) -> int:
+        i = self._ids.get(normalize_word(word), UNK)
+        return int(self._ucount[i]) if i != UNK else 0
+
+    def bigram_count(self, w1: str, w2: str) -> int:
+        a, b = self.word_id(w1), self.word_id(w2)
+        if a == UNK or b == UNK:
+            return 0
+        found, i = _find(self._bk, np.int64(a * self.V + b))
+        if not found:
+            return 0
+        i = int(i)
+        c = int(self._bcount[i])
+        return int(self._bcount_big.get(i, c)) if c == 255 else c
+
+
+@lru_cache(maxsize=None)
+def _load_cached(lang: str) -> NgramLM | None:
+    path = DEFAULT_DIR / f"{lang}.npz"
+    return NgramLM.from_file(path) if path.is_file() else None
+
+
+def load_ngram(lang: str) -> NgramLM | None:
+    """The packaged model for ``lang`` (e.g. ``"en"``, ``"pt-BR"`` → ``"pt"``), or None."""
+    return _load_cached(lang.lower().replace("_", "-").split("-")[0])

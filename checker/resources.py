@@ -1,0 +1,36 @@
+"""Shared, lazily loaded resources for one target language: lexicons, indexes and the LM."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
+
+from .languages import UNSEGMENTED, scripts_of
+from .lexicon import ForeignIndex, Lexicon, get_foreign_index, get_lexicon
+from .lm.base import LanguageModel
+
+
+@dataclass
+class Resources:
+    lang: str
+    lm: Optional[LanguageModel] = None
+    allowlist: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return get_lexicon(self.lang)
+
+    @cached_property
+    def foreign(self) -> ForeignIndex:
+        return get_foreign_index()
+
+    @cached_property
+    def scripts(self) -> set[str]:
+        return scripts_of(self.lang)
+
+    @property
+    def unsegmented(self) -> bool:
+        return self.lang in UNSEGMENTED
+
+    def source_lexicon(self, lang: str) -> Lexicon:
+        return get_lexicon(lang)

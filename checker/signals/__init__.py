@@ -1,0 +1,7 @@
+"""Signals register themselves by name on import; a pipeline lists the names it runs."""
+from . import langid, lexicon, names, perplexity, repetition, script  # noqa: F401
+from .base import Signal, get_signal, register, registered
+
+DEFAULT_PIPELINE = ("script", "names", "lexicon", "langid", "repetition", "perplexity")
+
+__all__ = ["Signal", "get_signal", "register", "registered", "DEFAULT_PIPELINE"]

@@ -1,0 +1,40 @@
+"""Perplexity signal: how much better the language model likes its own best word in this slot
+than the word that is there. Run only on words the cheaper signals already doubt."""
+from __future__ import annotations
+
+from ..document import Document
+from .base import Signal, register
+
+_CONTEXT = 2
+
+
+@register("perplexity")
+class PerplexitySignal(Signal):
+    def __call__(self, doc: Document) -> None:
+        lm = self.res.lm
+        if lm is None:
+            return
+        for seg in range(len(doc.segments)):
+            words = doc.segment_words(seg)
+            for i, t in enumerate(words):
+                lx = t.evidence.get("lexicon")
+                if not lx or not suspicious(t):
+                    continue
+                left = [w.text for w in words[max(0, i - _CONTEXT):i]]
+                right = [w.text for w in words[i + 1:i + 1 + _CONTEXT]]
+                own = lm.fill(left, right, candidates=[t.text])[0][1]
+                best_w, best = lm.fill(left, right, k=1)[0]
+                t.evidence["perplexity"] = {
+                    "gain": round(best - own, 3), "best": best_w, "own": round(own, 3),
+                    "note": f"the language model prefers '{best_w}' here ({best - own:+.1f} nats)"}
+
+
+def suspicious(t) -> bool:
+    """Worth the language model's time: unknown or rare, and not protected as a name."""
+    lx = t.evidence.get("lexicon")
+    nm = t.evidence.get("names", {})
+    if not lx or nm.get("allowed") or nm.get("acronym"):
+        return False
+    if nm.get("cap") and not lx.get("alien_latin"):
+        return False
+    return not (lx.get("inflection") or lx.get("compound") or lx.get("parts_known"))

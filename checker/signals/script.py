@@ -1,0 +1,58 @@
+"""Script signal: letters of a script the language does not use, mixed scripts, invisible and
+control characters, mojibake."""
+from __future__ import annotations
+
+import regex
+
+from ..document import Document, token_scripts
+from .base import Signal, register
+
+_INVISIBLE = regex.compile(r"[\u200b\u2060\ufeff]")
+_JOINERS = regex.compile(r"[\u200c\u200d]")
+# Joiners are part of normal spelling in these scripts.
+_JOINER_SCRIPTS = {"Arabic", "Devanagari", "Bengali", "Tamil", "Malayalam", "Sinhala", "Gurmukhi"}
+# Classic UTF-8-read-as-Latin-1/cp1252 sequences; ftfy confirms before we report.
+_MOJIBAKE_HINT = regex.compile(r"[ÃÂâÐÑØÙÅÄ][\u0080-\u00bf\u2018-\u201e\u2020-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+
+
+@register("script")
+class ScriptSignal(Signal):
+    def __call__(self, doc: Document) -> None:
+        allowed = self.res.scripts
+        for tok in doc.tokens:
+            if tok.kind == "control":
+                cp = ord(tok.text)
+                what = "replacement character" if cp == 0xFFFD else (
+                    "bidirectional override" if cp >= 0x202A else "control character")
+                tok.evidence["script"] = {"anomaly": "control", "note": f"{what} U+{cp:04X}"}
+                continue
+            if not tok.is_word or tok.text.isascii():
+                continue
+            scripts = token_scripts(tok.text)
+            if _INVISIBLE.search(tok.text) or (_JOINERS.search(tok.text) and not scripts & _JOINER_SCRIPTS):
+                tok.evidence["script"] = {"anomaly": "invisible",
+                                          "note": "invisible zero-width character inside the word"}
+            elif len(scripts) > 1 and "Latin" in scripts | allowed:
+                tok.evidence["script"] = {"anomaly": "mixed",
+                                          "note": "mixes " + " and ".join(sorted(scripts)) + " letters"}
+            elif scripts and not scripts & (allowed | {"Latin"}) and len(tok.text) >= 2:
+                s = next(iter(scripts))
+                tok.evidence["script"] = {
+                    "anomaly": "foreign-script",
+                    "note": f"{s} word in {'/'.join(sorted(allowed))}-script {doc.lang} text"}
+        if _MOJIBAKE_HINT.search(doc.text):
+            self._mojibake(doc)
+
+    @staticmethod
+    def _mojibake(doc: Document) -> None:
+        import ftfy
+
+        spans = []
+        for m in regex.finditer(r"\S+", doc.text):
+            chunk = m.group()
+            if _MOJIBAKE_HINT.search(chunk):
+                fixed = ftfy.fix_text(chunk)
+                if fixed != chunk:
+                    spans.append((m.start(), m.end(), fixed))
+        if spans:
+            doc.meta["mojibake"] = spans
