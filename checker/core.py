@@ -64,6 +64,7 @@ class Checker:
         signals = [get_signal(n)(res) for n in self.pipeline]
         return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions)
 
+    @lru_cache(maxsize=16)
     def signature(self, lang: str) -> str:
         """Everything that determines the numbers, sacrebleu-style."""
         import wordfreq  # noqa: F401

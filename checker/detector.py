@@ -22,7 +22,7 @@ DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "detector.json"
 FEATURES = (
     "bias", "unknown", "zipf", "news", "explained", "cap", "cap_initial", "inner_cap", "recurring",
     "in_source", "foreign_zipf", "foreign_margin", "neighbour", "neighbour_gain", "alien_latin",
-    "length", "lm_gain", "lm_known", "foreign_run",
+    "length", "lm_gain", "lm_known", "foreign_run", "source_foreign",
 )
 
 # Used only until calibration has written models/detector.json.
@@ -30,7 +30,7 @@ _FALLBACK = {
     "weights": {"bias": -2.0, "unknown": 3.0, "zipf": -0.8, "news": -0.8, "explained": -3.0,
                 "cap": -4.0, "cap_initial": -1.5, "inner_cap": -2.0, "recurring": -2.0,
                 "in_source": -1.0, "foreign_margin": 0.6, "neighbour": 0.5, "alien_latin": 1.0,
-                "lm_gain": 0.3},
+                "lm_gain": 0.3, "source_foreign": 3.0},
     "thresholds": {}, "default_threshold": 0.5, "script_score": 0.95, "repetition_score": 0.9,
     "mojibake_score": 0.9,
 }
@@ -67,6 +67,8 @@ def features(t: Token) -> dict[str, float] | None:
         "lm_gain": min(max(px["gain"], 0.0), 20.0) / 5 if px else 0.0,
         "lm_known": float(px is not None),
         "foreign_run": float(li.get("run", 0) >= 2),
+        # a common word of another language that the source also has: untranslated, not a name
+        "source_foreign": float(bool(nm.get("in_source")) and fz - z >= 1.5 and not nm.get("cap")),
     }
 
 

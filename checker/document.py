@@ -33,7 +33,7 @@ _TOKEN_RE = regex.compile(
 # A sentence ends at . ! ? (or their CJK forms) followed by space and a capital/quote/digit, or at
 # a CJK full stop. Abbreviations cost us a little context for the language model only.
 _SENT_END_RE = regex.compile(
-    r"(?<=[.!?…][\"”’»)\]]?)\s+(?=[\"“‘«(\[]?[\p{Lu}\p{N}])|(?<=[。！？])")
+    r"(?<=[.!?…][\"”’»)\]]?)\s+(?=[\"“‘«(\[]?[\p{Lu}\p{Lo}\p{N}])|(?<=[。！？])")
 
 #: token kinds that are words to check (numbers, URLs, markup... are not)
 WORD_KINDS = frozenset({"word", "cjk"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import math
 import os
 import unicodedata
 from collections import Counter
@@ -23,6 +24,8 @@ _INDEX_FORMAT = 1
 
 def norm(word: str) -> str:
     """The lookup form of a word: NFC, case-folded, typographic apostrophe made plain."""
+    if word.isascii():
+        return word.lower()
     return unicodedata.normalize("NFC", word).casefold().replace("’", "'")
 
 
@@ -53,7 +56,11 @@ class Lexicon:
 
     def zipf(self, word: str) -> float:
         f = self._freq.get(norm(word))
-        return 0.0 if not f else round(float(np.log10(f)) + 9.0, 2)
+        return 0.0 if not f else round(math.log10(f) + 9.0, 2)
+
+    def freq(self, normed: str) -> float:
+        """Raw frequency of an already normalised word (0.0 when unknown); the hot-path lookup."""
+        return self._freq.get(normed, 0.0)
 
     def __contains__(self, word: str) -> bool:
         return norm(word) in self._freq

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import math
 
-from .document import Document
+from .document import Document, Token
 from .lexicon import norm
 from .report import Anomaly, Suggestion
 from .resources import Resources
 from .signals.lexicon import _alphabet, edits1
 
 _CONTEXT = 2
-# Weights of the acceptance model (logistic); bench/calibrate.py may override them.
-DEFAULT_WEIGHTS = {"bias": 0.5, "lm_rel": 0.9, "dist": -1.2, "zipf": 0.25, "same_initial": 0.6}
+# Acceptance model (logistic) used until bench/calibrate.py has fitted one on dev data.
+DEFAULT_WEIGHTS = {"bias": -1.0, "lm_rel": 0.6, "dist": -4.0, "edit1": 1.0, "zipf": 0.3,
+                   "same_initial": 0.5, "from_lm": 0.5}
 
 
 def damerau(a: str, b: str) -> int:
@@ -44,45 +45,54 @@ def match_case(word: str, like: str) -> str:
 
 
 class Suggester:
+    FEATURES = ("bias", "lm_rel", "dist", "edit1", "zipf", "same_initial", "from_lm")
+
     def __init__(self, resources: Resources, weights: dict[str, float] | None = None, k: int = 5):
         self.res = resources
-        self.w = dict(DEFAULT_WEIGHTS, **(weights or {}))
+        self.w = dict(weights or DEFAULT_WEIGHTS)
         self.k = k
 
     def __call__(self, doc: Document, anomalies: list[Anomaly]) -> None:
         for a in anomalies:
+            ev = a.evidence
             if a.kind == "repetition":
                 a.suggestions = [Suggestion("", round(min(0.99, a.score), 4))]
-            elif "mojibake" in a.evidence:
-                a.suggestions = [Suggestion(a.evidence["mojibake"], 0.9)]
-            elif a.kind == "script" and "script" in a.evidence and a.evidence["script"]["anomaly"] == "control":
+            elif "mojibake" in ev:
+                a.suggestions = [Suggestion(ev["mojibake"], 0.9)]
+            elif ev.get("script", {}).get("anomaly") == "control":
                 a.suggestions = [Suggestion("", 0.8)]
-            elif a.kind == "script" and a.evidence.get("script", {}).get("anomaly") == "invisible":
+            elif ev.get("script", {}).get("anomaly") == "invisible":
                 a.suggestions = [Suggestion("".join(c for c in a.text if c not in "\u200b\u2060\ufeff\u200c\u200d"), 0.9)]
             else:
-                a.suggestions = self._word(doc, a)
+                tok = next((t for t in doc.tokens if t.start == a.start and t.is_word), None)
+                a.suggestions = self._rank(tok, doc) if tok is not None else []
 
-    def _word(self, doc: Document, a: Anomaly) -> list[Suggestion]:
+    def _rank(self, tok: Token, doc: Document) -> list[Suggestion]:
+        out = []
+        for c, f in self.candidate_features(doc, tok):
+            x = sum(self.w.get(k, 0.0) * v for k, v in f.items())
+            out.append((1 / (1 + math.exp(-max(-40.0, min(40.0, x)))), c))
+        out.sort(key=lambda pc: (-pc[0], pc[1]))
+        return [Suggestion(match_case(c, tok.text), round(p, 4)) for p, c in out[: self.k]]
+
+    def candidate_features(self, doc: Document, tok: Token) -> list[tuple[str, dict[str, float]]]:
+        """Every candidate replacement for ``tok`` with the acceptance model's inputs."""
         lex = self.res.lexicon
         lm = self.res.lm
-        tok = next((t for t in doc.tokens if t.start == a.start), None)
-        if tok is None:
-            return []
         words = doc.segment_words(tok.segment)
         i = next(j for j, t in enumerate(words) if t.index == tok.index)
         left = [w.text for w in words[max(0, i - _CONTEXT):i]]
         right = [w.text for w in words[i + 1:i + 1 + _CONTEXT]]
-        n = norm(a.text)
-        cands: dict[str, None] = {}
+        n = norm(tok.text)
+        cands: dict[str, bool] = {}
         if not self.res.unsegmented:
-            alpha = _alphabet(lex)
-            for c in edits1(n, alpha):
+            for c in edits1(n, _alphabet(lex)):
                 if lex.zipf(c) >= 2.5:
-                    cands[c] = None
+                    cands[c] = False
         if lm is not None:
             for c, _ in lm.fill(left, right, k=12):
-                if c.isalpha() or "-" in c or "'" in c:
-                    cands[c] = None
+                if c.replace("-", "").replace("'", "").isalpha():
+                    cands[c] = True
         cands.pop(n, None)
         if not cands:
             return []
@@ -90,14 +100,18 @@ class Suggester:
         if lm is not None:
             scored = dict(lm.fill(left, right, candidates=names))
         else:
-            scored = {c: lex.zipf(c) * math.log(10) - 20 for c in names}
-        best_lm = max(scored.values())
+            scored = {c: lex.zipf(c) * math.log(10) for c in names}
+        best = max(scored.values())
         out = []
         for c in names:
-            lm_rel = max(-15.0, scored.get(c, best_lm - 15) - best_lm)
-            dist = damerau(n, c) / max(len(n), 1)
-            x = (self.w["bias"] + self.w["lm_rel"] * lm_rel + self.w["dist"] * dist * 3
-                 + self.w["zipf"] * lex.zipf(c) + self.w["same_initial"] * float(c[:1] == n[:1]))
-            out.append((1 / (1 + math.exp(-x)), c))
-        out.sort(reverse=True)
-        return [Suggestion(match_case(c, a.text), round(p, 4)) for p, c in out[: self.k]]
+            d = damerau(n, c)
+            out.append((c, {
+                "bias": 1.0,
+                "lm_rel": max(-15.0, scored.get(c, best - 15.0) - best),
+                "dist": d / max(len(n), len(c), 1),
+                "edit1": float(d == 1),
+                "zipf": lex.zipf(c),
+                "same_initial": float(c[:1] == n[:1]),
+                "from_lm": float(cands[c]),
+            }))
+        return out

@@ -34,12 +34,14 @@ def edits1(word: str, alphabet: str) -> set[str]:
 def best_neighbour(word: str, lex: Lexicon, min_zipf: float = 3.0) -> tuple[str, float] | None:
     """The most frequent known word one edit away (the typo's likely intent), or None."""
     w = norm(word)
-    best: tuple[str, float] | None = None
+    floor = 10 ** (min_zipf - 9.0)
+    best, best_f = None, 0.0
+    freq = lex.freq
     for c in edits1(w, _alphabet(lex)):
-        z = lex.zipf(c)
-        if z >= min_zipf and (best is None or z > best[1]):
-            best = (c, z)
-    return best
+        f = freq(c)
+        if f >= floor and f > best_f:
+            best, best_f = c, f
+    return (best, lex.zipf(best)) if best else None
 
 
 @register("lexicon")
@@ -67,7 +69,10 @@ class LexiconSignal(Signal):
                 ev["foreign_lang"], ev["foreign_zipf"] = fl, foreign[fl]
             else:
                 ev["foreign_lang"], ev["foreign_zipf"] = None, 0.0
-            if not alien_latin and z == 0.0:
+            # a capitalised word mid-sentence is a name far more often than a typo: skip the
+            # costly morphology and neighbour search (the detector still sees cap + foreign)
+            named = t.evidence.get("names", {}).get("cap", False)
+            if not alien_latin and z == 0.0 and not named:
                 parts = [p for p in n.split("-") if p]
                 ev["parts_known"] = len(parts) > 1 and all(lex.zipf(p) >= 2.0 for p in parts)
                 ev["inflection"] = lex.inflection_of(n)
@@ -75,7 +80,7 @@ class LexiconSignal(Signal):
                 ev["compound"] = "+".join(comp) if comp and len(comp) > 1 else None
             else:
                 ev["parts_known"], ev["inflection"], ev["compound"] = False, None, None
-            nb = None if alien_latin else best_neighbour(n, lex)
+            nb = None if alien_latin or named else best_neighbour(n, lex)
             ev["neighbour"], ev["neighbour_zipf"] = (nb if nb else (None, 0.0))
             ev["note"] = self._note(ev, doc.lang)
             t.evidence["lexicon"] = ev

@@ -1,0 +1,171 @@
+"""Accuracy benchmark, checker beside Hunspell, on held-out data:
+
+- the synthetic TEST split (FLORES lines 250-499, one injected error per line): recall per kind,
+  fix@1/fix@3 per kind;
+- clean human text: the FLORES test lines themselves and one WMT22 reference per language:
+  false alarms per 1,000 words;
+- MQM-TED: recall on `Accuracy/Untranslated text` and `Fluency/Spelling`, false alarms on
+  segments the rater marked No-error.
+
+    python bench/run_benchmark.py [--langs en,de] [--shared ../shared]   # -> build/results/
+
+Every number comes from `checker scan` and `bench/hunspell_scan.py` output scored by
+`checker.evaluate`, in this one run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from checker import evaluate as ev  # noqa: E402
+
+KINDS = ("non-word", "misspelling", "foreign", "script", "repetition", "untranslated", "wrong-word")
+# one human reference per target language (pair, reference id)
+WMT_REFS = {"en": "de-en.ref.A.en", "de": "en-de.ref.A.de", "cs": "en-cs.ref.B.cs", "ru": "en-ru.ref.A.ru",
+            "uk": "en-uk.ref.A.uk", "zh": "en-zh.ref.A.zh", "ja": "en-ja.ref.A.ja", "fr": "de-fr.ref.A.fr"}
+PY = sys.executable
+
+
+def ours(path: Path, lang: str, out: Path, src: Path | None = None, src_lang: str | None = None) -> None:
+    cmd = [PY, "-m", "checker", "scan", str(path), "--lang", lang, "--format", "jsonl"]
+    if src is not None:
+        cmd += ["--source", str(src), "--source-lang", src_lang]
+    with open(out, "w") as f:
+        subprocess.run(cmd, stdout=f, check=True, cwd=ROOT)
+
+
+def hunspell(path: Path, lang: str, out: Path) -> bool:
+    p = subprocess.run([PY, str(ROOT / "bench" / "hunspell_scan.py"), str(path), "--lang", lang, "-o", str(out)],
+                       capture_output=True, text=True)
+    return p.returncode == 0
+
+
+def score_file(gold: Path | None, pred: Path, lines: Path, clean: Path | None = None) -> dict:
+    g = ev.load_gold_jsonl(gold) if gold else {}
+    return ev.score(g, ev.load_scan_jsonl(pred), ev.read_lines(lines),
+                    clean=ev.read_lines(clean) if clean else None).to_dict()
+
+
+def run_lang(lang: str, test: Path, src_lang: str, out: Path, shared: Path) -> dict:
+    res: dict = {"lang": lang}
+    for who in ("ours", "hunspell"):
+        noisy_pred, clean_pred = out / f"{lang}.noisy.{who}.jsonl", out / f"{lang}.clean.{who}.jsonl"
+        if who == "ours":
+            ours(test / f"{lang}.noisy.txt", lang, noisy_pred, test / f"{lang}.src.txt", src_lang)
+            ours(test / f"{lang}.clean.txt", lang, clean_pred, test / f"{lang}.src.txt", src_lang)
+        elif not (hunspell(test / f"{lang}.noisy.txt", lang, noisy_pred) and hunspell(test / f"{lang}.clean.txt", lang, clean_pred)):
+            res[who] = None
+            continue
+        r = {"synthetic": score_file(test / f"{lang}.gold.jsonl", noisy_pred, test / f"{lang}.noisy.txt", test / f"{lang}.clean.txt"),
+             "flores_clean": score_file(None, clean_pred, test / f"{lang}.clean.txt")}
+        ref = WMT_REFS.get(lang)
+        if ref:
+            rp = shared / "corpora" / "wmt22" / "references" / f"generaltest2022.{ref}"
+            pred = out / f"{lang}.wmtref.{who}.jsonl"
+            if who == "ours":
+                ours(rp, lang, pred)
+            else:
+                hunspell(rp, lang, pred)
+            r["wmt_ref"] = score_file(None, pred, rp)
+        res[who] = r
+    return res
+
+
+def run_mqm(shared: Path, out: Path) -> dict:
+    res = {}
+    for tsv in sorted((shared / "corpora" / "mqm-ted").glob("*.tsv")):
+        segs = ev.load_mqm_tsv(tsv)
+        lang = "de" if "ende" in tsv.name or "en-de" in tsv.name else "en"
+        src_lang = "en" if lang == "de" else "zh"
+        lines, gold = out / f"mqm.{tsv.stem}.txt", out / f"mqm.{tsv.stem}.gold.jsonl"
+        ev.write_mqm_lines(segs, lines, gold)
+        src = out / f"mqm.{tsv.stem}.src.txt"
+        src.write_text("\n".join(s.source.replace("\n", " ") for s in segs) + "\n", encoding="utf-8")
+        r = {}
+        for who in ("ours", "hunspell"):
+            pred = out / f"mqm.{tsv.stem}.{who}.jsonl"
+            if who == "ours":
+                ours(lines, lang, pred, src, src_lang)
+            elif not hunspell(lines, lang, pred):
+                r[who] = None
+                continue
+            r[who] = ev.score_mqm(segs, ev.load_scan_jsonl(pred))
+        res[tsv.stem] = {"lang": lang, **r}
+    return res
+
+
+def _f(x, nd=2):
+    return "n/a" if x is None else (f"{x:.{nd}f}" if isinstance(x, float) else str(x))
+
+
+def tables(results: list[dict], mqm: dict) -> str:
+    out = ["## Synthetic test split: recall per kind (ours / Hunspell)", "",
+           "| lang | " + " | ".join(KINDS) + " | FA/1k FLORES clean | FA/1k WMT22 ref |",
+           "|---" * (len(KINDS) + 3) + "|"]
+    for r in results:
+        o, h = r["ours"], r.get("hunspell")
+        cells = []
+        for k in KINDS:
+            ok = o["synthetic"]["recall_by_kind"].get(k)
+            hk = h["synthetic"]["recall_by_kind"].get(k) if h else None
+            cells.append("–" if ok is None else f"{_f(ok['recall'])} / {_f(hk['recall']) if hk else 'n/a'}")
+        fa = f"{_f(o['flores_clean']['fa_per_1k_words'])} / {_f(h['flores_clean']['fa_per_1k_words']) if h else 'n/a'}"
+        wr = "–"
+        if "wmt_ref" in o:
+            wr = f"{_f(o['wmt_ref']['fa_per_1k_words'])} / {_f(h['wmt_ref']['fa_per_1k_words']) if h and 'wmt_ref' in h else 'n/a'}"
+        out.append(f"| {r['lang']} | " + " | ".join(cells) + f" | {fa} | {wr} |")
+    out += ["", "## Synthetic test split: fix@1 / fix@3 per kind (ours; Hunspell fix@1 in brackets)", "",
+            "| lang | " + " | ".join(KINDS) + " |", "|---" * (len(KINDS) + 1) + "|"]
+    for r in results:
+        o, h = r["ours"], r.get("hunspell")
+        cells = []
+        for k in KINDS:
+            fk = o["synthetic"]["fix_by_kind"].get(k)
+            hk = h["synthetic"]["fix_by_kind"].get(k) if h else None
+            cells.append("–" if fk is None else f"{_f(fk['fix_at_1'])}/{_f(fk['fix_at_3'])} ({_f(hk['fix_at_1']) if hk else 'n/a'})")
+        out.append(f"| {r['lang']} | " + " | ".join(cells) + " |")
+    out += ["", "## Precision and F1 on the synthetic test split (ours / Hunspell)", "",
+            "| lang | precision | recall | F1 |", "|---|---|---|---|"]
+    for r in results:
+        o, h = r["ours"]["synthetic"], (r["hunspell"] or {}).get("synthetic") if r.get("hunspell") else None
+        out.append(f"| {r['lang']} | {_f(o['precision'])} / {_f(h['precision']) if h else 'n/a'} | "
+                   f"{_f(o['recall'])} / {_f(h['recall']) if h else 'n/a'} | {_f(o['f1'])} / {_f(h['f1']) if h else 'n/a'} |")
+    out += ["", "## MQM-TED", "", "```", json.dumps(mqm, indent=1), "```"]
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", default=str(ROOT / "build" / "bench"))
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--out", default=str(ROOT / "build" / "results"))
+    ap.add_argument("--langs", default=None)
+    ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("--no-mqm", action="store_true")
+    args = ap.parse_args()
+    test = Path(args.bench) / "test"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = json.loads((test / "manifest.json").read_text())
+    langs = args.langs.split(",") if args.langs else sorted(manifest["langs"])
+    t0 = time.time()
+    with ThreadPoolExecutor(args.j) as pool:
+        results = list(pool.map(lambda l: run_lang(l, test, manifest["langs"][l]["src_lang"], out, Path(args.shared)), langs))
+    mqm = {} if args.no_mqm else run_mqm(Path(args.shared), out)
+    (out / "benchmark.json").write_text(json.dumps({"results": results, "mqm": mqm}, indent=1))
+    md = tables(results, mqm)
+    (out / "benchmark.md").write_text(md)
+    print(md)
+    print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
