@@ -396,7 +396,10 @@ def inject_untranslated(line: str, src: str, lang: str, rng: random.Random, ctx:
             continue
         if ctx.src_lang == "en" and w != w.lower():
             continue  # capitalised English words are mostly names, which stay untranslated anyway
-        if zipf(w, ctx.src_lang) < 2.0 or zipf(w, lang) >= 1.0 or w in line:
+        # an untranslated word need not be absent from the target's word list (web-derived lists
+        # carry many English words at low frequency); it must be far more common in the source
+        zs, zt = zipf(w, ctx.src_lang), zipf(w, lang)
+        if zs < 2.0 or zt >= 3.0 or zs - zt < 2.0 or w in line:
             continue
         cands.append(w)
     if not cands:

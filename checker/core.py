@@ -28,7 +28,8 @@ def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | Non
     from .lm.ngram import NgramLM, load_ngram
 
     if model == "ngram":
-        return load_ngram(lang)
+        # the news corpus names Croatian "hr"; wordfreq folds it into Serbo-Croatian "sh"
+        return load_ngram({"sh": "hr"}.get(lang, lang))
     try:
         return NgramLM.from_pretrained(model, lang)
     except (OSError, ValueError) as e:

@@ -22,7 +22,7 @@ DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "detector.json"
 FEATURES = (
     "bias", "unknown", "zipf", "news", "explained", "cap", "cap_initial", "inner_cap", "recurring",
     "in_source", "foreign_zipf", "foreign_margin", "neighbour", "neighbour_gain", "alien_latin",
-    "length", "lm_gain", "lm_known", "foreign_run", "source_foreign",
+    "length", "lm_gain", "lm_known", "foreign_run", "source_foreign", "source_margin",
 )
 
 # Used only until calibration has written models/detector.json.
@@ -69,6 +69,8 @@ def features(t: Token) -> dict[str, float] | None:
         "foreign_run": float(li.get("run", 0) >= 2),
         # a common word of another language that the source also has: untranslated, not a name
         "source_foreign": float(bool(nm.get("in_source")) and fz - z >= 1.5 and not nm.get("cap")),
+        # how much more common the word is in the source language than in the target
+        "source_margin": min(lx.get("source_margin", 0.0), 6.0),
     }
 
 

@@ -51,6 +51,20 @@ def _find(keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return keys[idx] == queries, idx
 
 
+def _decode_ids(lo: np.ndarray, hi: np.ndarray, group_sizes: np.ndarray) -> np.ndarray:
+    """Inverse of the trainer's ``encode_ids``: byte planes of within-group deltas → ids."""
+    cs = np.cumsum(lo.astype(np.int64) | (hi.astype(np.int64) << 8))
+    starts = np.cumsum(group_sizes) - group_sizes
+    base = np.concatenate(([0], cs))[starts]
+    return cs - np.repeat(base, group_sizes)
+
+
+def _decode_counts(codes: np.ndarray, big_idx: np.ndarray, big_val: np.ndarray) -> np.ndarray:
+    out = codes.astype(np.int64)
+    out[big_idx.astype(np.int64)] = big_val
+    return out
+
+
 def _dequant(codes: np.ndarray, book: np.ndarray) -> np.ndarray:
     return book[codes].astype(np.float32)
 
@@ -82,16 +96,17 @@ class NgramLM(LanguageModel):
         self._ulp = _dequant(arrays["uni_lp"], arrays["book_uni_lp"])
         self._ubow = _dequant(arrays["uni_bow"], arrays["book_uni_bow"])
 
-        first = np.repeat(np.arange(V, dtype=np.int64), arrays["bi_n"].astype(np.int64))
-        self._bk = first * V + arrays["bi_w"].astype(np.int64)
+        bi_n = arrays["bi_n"].astype(np.int64)
+        first = np.repeat(np.arange(V, dtype=np.int64), bi_n)
+        self._bk = first * V + _decode_ids(arrays["bi_w_lo"], arrays["bi_w_hi"], bi_n)
         self._blp = _dequant(arrays["bi_lp"], arrays["book_bi_lp"])
         self._bbow = _dequant(arrays["bi_bow"], arrays["book_bi_bow"])
-        self._bcount = arrays["bi_count"]
-        self._bcount_big = dict(zip(arrays["bi_count_big_idx"].tolist(),
-                                    arrays["bi_count_big_val"].tolist()))
+        self._bcount = _decode_counts(arrays["bi_count"], arrays["bi_count_big_idx"],
+                                      arrays["bi_count_big_val"])
 
-        ctx = np.repeat(self._bk, arrays["tri_n"].astype(np.int64))
-        self._tk = ctx * V + arrays["tri_w"].astype(np.int64)
+        tri_n = _decode_counts(arrays["tri_n"], arrays["tri_n_big_idx"], arrays["tri_n_big_val"])
+        ctx = np.repeat(self._bk, tri_n)
+        self._tk = ctx * V + _decode_ids(arrays["tri_w_lo"], arrays["tri_w_hi"], tri_n)
         self._tlp = _dequant(arrays["tri_lp"], arrays["book_tri_lp"])
         self._cand = np.arange(len(SPECIALS), V, dtype=np.int64)
 
@@ -201,9 +216,7 @@ class NgramLM(LanguageModel):
         found, i = _find(self._bk, np.int64(a * self.V + b))
         if not found:
             return 0
-        i = int(i)
-        c = int(self._bcount[i])
-        return int(self._bcount_big.get(i, c)) if c == 255 else c
+        return int(self._bcount[int(i)])
 
 
 @lru_cache(maxsize=None)

@@ -72,6 +72,10 @@ class LexiconSignal(Signal):
             # a capitalised word mid-sentence is a name far more often than a typo: skip the
             # costly morphology and neighbour search (the detector still sees cap + foreign)
             named = t.evidence.get("names", {}).get("cap", False)
+            ev["source_margin"] = 0.0
+            if doc.source_lang and doc.source_lang != doc.lang and t.evidence.get("names", {}).get("in_source"):
+                zs = self.res.source_lexicon(doc.source_lang).zipf(t.text)
+                ev["source_margin"] = max(0.0, zs - z)
             if not alien_latin and z == 0.0 and not named:
                 parts = [p for p in n.split("-") if p]
                 ev["parts_known"] = len(parts) > 1 and all(lex.zipf(p) >= 2.0 for p in parts)

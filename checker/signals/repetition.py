@@ -58,7 +58,9 @@ class RepetitionSignal(Signal):
 
     @staticmethod
     def _normal_double(form: str, lm) -> bool:
-        """'had had', 'that that', 'bye bye' are normal: the news corpus has them."""
+        """'had had', 'very very' are normal: the news corpus has them often enough, relative to
+        the word's own frequency ('the the' occurs too, as a typo: 37 in 228k)."""
         if lm is None:
             return False
-        return lm.bigram_count(form, form) >= 3
+        b = lm.bigram_count(form, form)
+        return b >= 3 and b >= 5e-4 * lm.vocab_count(form)
