@@ -66,7 +66,7 @@ def collect(args: tuple[str, str, str]) -> dict:
                 other[a.kind][0 if ok else 1] += 1
         res, _, sug = chk._parts(lang)
         for s in spans:
-            if s["kind"] not in ("non-word", "misspelling") or not s["original"]:
+            if s["kind"] == "repetition" or not s["original"]:
                 continue
             tok = next((t for t in doc.tokens if t.start == s["start"] and t.end == s["end"]), None)
             if tok is None:

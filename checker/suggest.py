@@ -45,7 +45,8 @@ def match_case(word: str, like: str) -> str:
 
 
 class Suggester:
-    FEATURES = ("bias", "lm_rel", "dist", "edit1", "zipf", "same_initial", "from_lm")
+    FEATURES = ("bias", "lm_rel", "dist", "edit1", "zipf", "same_initial", "from_lm", "lm_rank",
+                "lm_rel_lm", "func", "len_ratio")
 
     def __init__(self, resources: Resources, weights: dict[str, float] | None = None, k: int = 5):
         self.res = resources
@@ -89,10 +90,12 @@ class Suggester:
             for c in edits1(n, _alphabet(lex)):
                 if lex.zipf(c) >= 2.5:
                     cands[c] = False
+        rank: dict[str, int] = {}
         if lm is not None:
             for c, _ in lm.fill(left, right, k=12):
                 if c.replace("-", "").replace("'", "").isalpha():
                     cands[c] = True
+                    rank[c] = len(rank)
         cands.pop(n, None)
         if not cands:
             return []
@@ -105,13 +108,19 @@ class Suggester:
         out = []
         for c in names:
             d = damerau(n, c)
+            rel = max(-15.0, scored.get(c, best - 15.0) - best)
+            z = lex.zipf(c)
             out.append((c, {
                 "bias": 1.0,
-                "lm_rel": max(-15.0, scored.get(c, best - 15.0) - best),
+                "lm_rel": rel,
                 "dist": d / max(len(n), len(c), 1),
                 "edit1": float(d == 1),
-                "zipf": lex.zipf(c),
+                "zipf": z,
                 "same_initial": float(c[:1] == n[:1]),
                 "from_lm": float(cands[c]),
+                "lm_rank": 1.0 / (1 + rank[c]) if c in rank else 0.0,
+                "lm_rel_lm": rel if cands[c] else 0.0,
+                "func": float(z >= 6.0),
+                "len_ratio": min(len(c), len(n)) / max(len(c), len(n), 1),
             }))
         return out
