@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(s)
     s.add_argument("--format", choices=("jsonl",), default="jsonl")
     s.add_argument("--evidence", action="store_true", help="include each anomaly's raw evidence")
+    s.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (output order is unchanged)")
     e = sub.add_parser("eval", help="score a scan against gold annotations")
     e.add_argument("eval_args", nargs=argparse.REMAINDER, help="see 'python -m checker.evaluate --help'")
     return p
@@ -52,10 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _checker(args):
     from .core import Checker
 
-    allow: list[str] = []
-    if args.allowlist:
-        allow = [w.strip() for w in split_lines(read_text(args.allowlist)) if w.strip() and not w.startswith("#")]
-    return Checker(lang=args.lang, model=args.model, allowlist=allow, threshold=args.threshold)
+    return Checker(**_checker_kwargs(args))
 
 
 def _sources(args, n: int) -> list[str | None]:
@@ -67,17 +65,26 @@ def _sources(args, n: int) -> list[str | None]:
     return src
 
 
+def _checker_kwargs(args) -> dict:
+    allow: list[str] = []
+    if args.allowlist:
+        allow = [w.strip() for w in split_lines(read_text(args.allowlist)) if w.strip() and not w.startswith("#")]
+    return {"lang": args.lang, "model": args.model, "allowlist": allow, "threshold": args.threshold}
+
+
 def cmd_scan(args) -> int:
+    from .core import Checker
+    from .parallel import check_lines
+
+    if args.jobs < 1:
+        raise UsageError("-j must be at least 1")
     lines = split_lines(read_text(args.file))
-    chk = _checker(args)
+    kwargs = _checker_kwargs(args)
+    Checker(**kwargs)  # validate language, model and allowlist before any output
     srcs = _sources(args, len(lines))
     out = sys.stdout
-    for i, (line, src) in enumerate(zip(lines, srcs)):
-        if line.strip():
-            rep = chk.check(line, src, args.source_lang)
-            anoms = [a.to_dict(args.evidence) for a in rep.anomalies]
-        else:
-            anoms = []
+    items = ((line, src, args.source_lang) for line, src in zip(lines, srcs))
+    for i, anoms in enumerate(check_lines(items, kwargs, args.jobs, args.evidence)):
         out.write(json.dumps({"line": i, "anomalies": anoms}, ensure_ascii=False) + "\n")
     if not lines:
         print(f"checker: {args.file}: empty input, nothing to check", file=sys.stderr)

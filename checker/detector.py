@@ -23,6 +23,7 @@ FEATURES = (
     "bias", "unknown", "zipf", "news", "explained", "cap", "cap_initial", "inner_cap", "recurring",
     "in_source", "foreign_zipf", "foreign_margin", "neighbour", "neighbour_gain", "alien_latin",
     "length", "lm_gain", "lm_known", "foreign_run", "source_foreign", "source_margin",
+    "char_z", "char_min",
 )
 
 # Used only until calibration has written models/detector.json.
@@ -39,7 +40,7 @@ _FALLBACK = {
 def features(t: Token) -> dict[str, float] | None:
     """The logistic model's inputs for one token, or None when the token is no candidate."""
     lx = t.evidence.get("lexicon")
-    if lx is None:
+    if lx is None or "script" in t.evidence:  # script evidence is reported on its own
         return None
     nm = t.evidence.get("names", {})
     if nm.get("allowed") or nm.get("acronym"):
@@ -47,12 +48,15 @@ def features(t: Token) -> dict[str, float] | None:
     px = t.evidence.get("perplexity")
     li = t.evidence.get("langid", {})
     z, fz = lx["zipf"], lx["foreign_zipf"]
+    explained = bool(lx.get("inflection") or lx.get("compound") or lx.get("parts_known"))
+    plain_unknown = (z == 0.0 and not explained and not nm.get("cap") and not nm.get("cap_initial")
+                     and not lx.get("alien_latin"))
     return {
         "bias": 1.0,
         "unknown": float(z == 0.0),
         "zipf": z,
         "news": math.log1p(lx.get("news", 0)),
-        "explained": float(bool(lx.get("inflection") or lx.get("compound") or lx.get("parts_known"))),
+        "explained": float(explained),
         "cap": float(nm.get("cap", False)),
         "cap_initial": float(nm.get("cap_initial", False)),
         "inner_cap": float(nm.get("inner_cap", False)),
@@ -71,6 +75,10 @@ def features(t: Token) -> dict[str, float] | None:
         "source_foreign": float(bool(nm.get("in_source")) and fz - z >= 1.5 and not nm.get("cap")),
         # how much more common the word is in the source language than in the target
         "source_margin": min(lx.get("source_margin", 0.0), 6.0),
+        # letter-sequence plausibility, centred, only where it discriminates: unknown,
+        # lower-case, unexplained words (garbles versus rare real words)
+        "char_z": min(max(lx.get("char_z", 0.0), -5.0), 3.0) if plain_unknown else 0.0,
+        "char_min": (min(max(lx.get("char_min", 0.0) + 7.0, -8.0), 7.0) / 3 if plain_unknown else 0.0),
     }
 
 
@@ -83,6 +91,7 @@ class Detector:
     repetition_score: float
     mojibake_score: float
     digest: str = "fallback"
+    lang_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -99,13 +108,16 @@ class Detector:
                    script_score=cfg.get("script_score", 0.95),
                    repetition_score=cfg.get("repetition_score", 0.9),
                    mojibake_score=cfg.get("mojibake_score", 0.9), digest=digest,
-                   extra={k: v for k, v in cfg.items() if k not in ("weights", "thresholds")})
+                   lang_weights=cfg.get("lang_weights", {}),
+                   extra={k: v for k, v in cfg.items() if k not in ("weights", "thresholds", "lang_weights")})
 
     def threshold(self, lang: str) -> float:
         return self.thresholds.get(lang, self.default_threshold)
 
-    def probability(self, feats: dict[str, float]) -> float:
-        s = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+    def probability(self, feats: dict[str, float], lang: str | None = None) -> float:
+        """P(error) for one candidate, with the language's own weights where dev data had it."""
+        w = self.lang_weights.get(lang, self.weights) if lang else self.weights
+        s = sum(w.get(k, 0.0) * v for k, v in feats.items())
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, s))))
 
     def __call__(self, doc: Document, min_score: float | None = None) -> list[Anomaly]:
@@ -135,7 +147,7 @@ class Detector:
             f = features(t)
             if f is None:
                 continue
-            p = self.probability(f)
+            p = self.probability(f, doc.lang)
             if p < thr:
                 continue
             out.append(Anomaly(t.start, t.end, t.text, self._kind(t, doc), p, self._reason(t),

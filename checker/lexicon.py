@@ -72,8 +72,7 @@ class Lexicon:
     # --- morphology without a morphological analyser -------------------------------------------
     def _sorted_words(self) -> list[str]:
         if self._sorted is None:
-            lim = 10 ** (2.0 - 9.0)
-            self._sorted = sorted(w for w, f in self._freq.items() if f >= lim)
+            self._sorted = sorted(self._freq)
         return self._sorted
 
     def _ending_counts(self) -> Counter[str]:
@@ -119,13 +118,14 @@ class Lexicon:
         return self._split(w, min_part, 3)
 
     def _split(self, w: str, min_part: int, parts: int) -> tuple[str, ...] | None:
-        if len(w) >= min_part and self.zipf(w) >= 2.5:
+        # short parts must be common: garbled strings contain rare short words by chance
+        if len(w) >= min_part and self.zipf(w) >= (3.0 if len(w) < 5 else 2.5):
             return (w,)
         if parts == 1:
             return None
         for i in range(len(w) - min_part, min_part - 1, -1):
             head = w[:i]
-            if self.zipf(head) < 2.5:
+            if self.zipf(head) < (3.0 if len(head) < 5 else 2.5):
                 continue
             for link in ("", "s", "es", "n", "en", "e"):
                 if w[i:].startswith(link):

@@ -26,13 +26,15 @@ class LanguageModel(ABC):
 
     @abstractmethod
     def fill(self, left: Sequence[str], right: Sequence[str], k: int = 10,
-             candidates: Sequence[str] | None = None) -> list[tuple[str, float]]:
+             candidates: Sequence[str] | None = None,
+             limit: int | None = None) -> list[tuple[str, float]]:
         """Best words for the gap between ``left`` and ``right`` (both may be empty).
 
         Returns up to ``k`` (word, score) pairs, best first, where score is
         log P(left + [word] + right) - log P(left) (i.e. the log-prob of the word and of the
         right context given it). With ``candidates`` given, score exactly those words (in the
-        returned order best first, all of them, ignoring ``k``).
+        returned order best first, all of them, ignoring ``k``). ``limit`` lets a backend search
+        only its ``limit`` most likely words (a speed hint; backends may ignore it).
         """
 
     def sequence_logprob(self, words: Sequence[str]) -> float:

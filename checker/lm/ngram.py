@@ -171,13 +171,15 @@ class NgramLM(LanguageModel):
         return lp.tolist()
 
     def fill(self, left: Sequence[str], right: Sequence[str], k: int = 10,
-             candidates: Sequence[str] | None = None) -> list[tuple[str, float]]:
+             candidates: Sequence[str] | None = None,
+             limit: int | None = None) -> list[tuple[str, float]]:
+        """See LanguageModel.fill; ``limit`` searches only the ``limit`` most frequent words."""
         lids = [BOS] + [self.word_id(x) for x in left]
         rids = [self.word_id(x) for x in right]
         l2 = lids[-2] if len(lids) >= 2 else -1
         l1 = lids[-1]
         if candidates is None:
-            cand = self._cand
+            cand = self._cand[:limit] if limit else self._cand
         else:
             cand = np.fromiter((self.word_id(x) for x in candidates), dtype=np.int64,
                                count=len(candidates))

@@ -10,6 +10,8 @@ from ..document import Document
 from ..lexicon import norm
 from .base import Signal, register
 
+# Zipf 3 as a raw frequency: the lexicon signal's cut-off for "common"
+_COMMON = 1e-6
 _SRC_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*")
 
 
@@ -27,9 +29,13 @@ class NamesSignal(Signal):
             if ws:
                 first_in_seg.add(ws[0].index)
         allow = self.res.allowlist
+        freq = self.res.lexicon.freq
         for i, t in enumerate(words):
             w = t.text
             n = norm(w)
+            alien = w.isascii() and "Latin" not in self.res.scripts
+            if not alien and freq(n) >= _COMMON:
+                continue  # common words are never candidates: no evidence needed
             prev = doc.tokens[t.index - 1].text if t.index > 0 else ""
             initial = t.index in first_in_seg or prev in {'"', "“", "«", "„", ":", "(", "‘", "'", "—", "–", "-"}
             ev = {
