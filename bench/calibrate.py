@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from checker.core import Checker  # noqa: E402
 from checker.detector import FEATURES, _FALLBACK, features  # noqa: E402
+from checker.document import word_counts  # noqa: E402
 from checker.io import split_lines  # noqa: E402
 from checker.lexicon import norm  # noqa: E402
 from checker.suggest import Suggester  # noqa: E402
@@ -49,13 +50,14 @@ def collect(args: tuple[str, str, str]) -> dict:
     clean = split_lines((d / f"{lang}.clean.txt").read_text(encoding="utf-8"))
     srcs = split_lines((d / f"{lang}.src.txt").read_text(encoding="utf-8"))
     gold = [json.loads(l) for l in (d / f"{lang}.gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    nctx, cctx = word_counts(noisy), word_counts(clean)  # as `checker scan` does per file
     X, y, kinds = [], [], []
     sx, sy = [], []  # suggester rows
     other = {"script": [0, 0], "repetition": [0, 0]}  # [true, false] positives on noisy lines
     xline, cline = [], []
     for li, (line, src, g) in enumerate(zip(noisy, srcs, gold)):
         spans = g["spans"]
-        doc = chk.annotate(line, src, src_lang)
+        doc = chk.annotate(line, src, src_lang, context=nctx)
         for t in doc.tokens:
             f = features(t)
             if f is None:
@@ -82,7 +84,7 @@ def collect(args: tuple[str, str, str]) -> dict:
     # clean lines: every candidate is a false alarm at any threshold it passes
     clean_rows, clean_other = [], 0
     for li, (line, src) in enumerate(zip(clean, srcs)):
-        doc = chk.annotate(line, src, src_lang)
+        doc = chk.annotate(line, src, src_lang, context=cctx)
         for t in doc.tokens:
             f = features(t)
             if f is not None:

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from checker import Checker, evaluate as ev  # noqa: E402
+from checker.document import word_counts  # noqa: E402
 
 
 def main() -> None:
@@ -28,9 +29,10 @@ def main() -> None:
         chk = Checker(lang)
         sl = man["langs"][lang]["src_lang"]
         noisy, clean, src = (ev.read_lines(d / f"{lang}.{x}.txt") for x in ("noisy", "clean", "src"))
-        pred = {i: [x.to_dict() for x in chk.check(l, s, sl).anomalies] for i, (l, s) in enumerate(zip(noisy, src))}
+        nc, cc = word_counts(noisy), word_counts(clean)
+        pred = {i: [x.to_dict() for x in chk.check(l, s, sl, nc).anomalies] for i, (l, s) in enumerate(zip(noisy, src))}
         m = ev.score(ev.load_gold_jsonl(d / f"{lang}.gold.jsonl"), pred, noisy, clean=clean).to_dict()
-        cp = {i: [x.to_dict() for x in chk.check(l, s, sl).anomalies] for i, (l, s) in enumerate(zip(clean, src))}
+        cp = {i: [x.to_dict() for x in chk.check(l, s, sl, cc).anomalies] for i, (l, s) in enumerate(zip(clean, src))}
         c = ev.score({}, cp, clean).to_dict()
         print(lang, "FA/1k", round(c["fa_per_1k_words"], 2), {k: round(v["recall"], 2) for k, v in m["recall_by_kind"].items()},
               "fix@1", {k: round(v["fix_at_1"], 2) for k, v in m["fix_by_kind"].items() if v["fix_at_1"]})

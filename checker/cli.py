@@ -29,6 +29,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=float, default=None, help="minimum score to report (default: calibrated per language)")
     p.add_argument("--source", default=None, help="source-language file, line-aligned with the input")
     p.add_argument("--source-lang", default=None, help="language of --source")
+    p.add_argument("--no-file-context", action="store_true",
+                   help="judge each line alone (by default a word recurring in the file counts as a term or name)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +76,7 @@ def _checker_kwargs(args) -> dict:
 
 def cmd_scan(args) -> int:
     from .core import Checker
+    from .document import word_counts
     from .parallel import check_lines
 
     if args.jobs < 1:
@@ -84,7 +87,8 @@ def cmd_scan(args) -> int:
     srcs = _sources(args, len(lines))
     out = sys.stdout
     items = ((line, src, args.source_lang) for line, src in zip(lines, srcs))
-    for i, anoms in enumerate(check_lines(items, kwargs, args.jobs, args.evidence)):
+    ctx = None if args.no_file_context else word_counts(lines)
+    for i, anoms in enumerate(check_lines(items, kwargs, args.jobs, args.evidence, context=ctx)):
         out.write(json.dumps({"line": i, "anomalies": anoms}, ensure_ascii=False) + "\n")
     if not lines:
         print(f"checker: {args.file}: empty input, nothing to check", file=sys.stderr)
@@ -103,13 +107,16 @@ def cmd_check(args) -> int:
     chk = _checker(args)
     lines = split_lines(text)
     srcs = _sources(args, len(lines))
+    from .document import word_counts
+
+    ctx = None if args.no_file_context else word_counts(lines)
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     total = 0
     sig = None
     for ln, (line, src) in enumerate(zip(lines, srcs), 1):
         if not line.strip():
             continue
-        rep = chk.check(line, src, args.source_lang)
+        rep = chk.check(line, src, args.source_lang, ctx)
         sig = rep.signature
         for a in rep.anomalies:
             total += 1

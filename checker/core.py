@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .detector import Detector
 from .document import Document
@@ -78,18 +78,24 @@ class Checker:
                 f"|det:{self.detector.digest}|thr:{thr:.3f}|signals:{'+'.join(self.pipeline)}")
 
     def annotate(self, text: str, source: str | None = None, source_lang: str | None = None,
-                 lang: str | None = None) -> Document:
+                 lang: str | None = None, context: Mapping[str, int] | None = None) -> Document:
         """Run the signals only; the Document carries all evidence (for tools and calibration)."""
         lang = lang or self.lang or self._detect(text)
         res, signals, _ = self._parts(lang)
-        doc = Document.from_text(text, lang, source, normalize_lang(source_lang) if source_lang else None)
+        doc = Document.from_text(text, lang, source, normalize_lang(source_lang) if source_lang else None,
+                                 context)
         for s in signals:
             s(doc)
         return doc
 
-    def check(self, text: str, source: str | None = None, source_lang: str | None = None) -> Report:
-        """Check one text (a sentence, a line or a whole article)."""
-        doc = self.annotate(text, source, source_lang)
+    def check(self, text: str, source: str | None = None, source_lang: str | None = None,
+              context: Mapping[str, int] | None = None) -> Report:
+        """Check one text (a sentence, a line or a whole article).
+
+        ``context`` holds word counts of the enclosing document (see ``document.word_counts``)
+        when ``text`` is one line of it: a word that recurs in the document is a term or a name.
+        """
+        doc = self.annotate(text, source, source_lang, context=context)
         res, _, suggester = self._parts(doc.lang)
         anomalies = self.detector(doc, self.threshold)
         suggester(doc, anomalies)
@@ -97,13 +103,14 @@ class Checker:
                       words=sum(1 for t in doc.tokens if t.is_word), meta={k: v for k, v in doc.meta.items() if k == "detected"})
 
     def check_many(self, items: Iterable[str | tuple[str, str | None]],
-                   source_lang: str | None = None) -> Iterator[Report]:
-        """Stream reports for texts, or (text, source) pairs, in order."""
+                   source_lang: str | None = None,
+                   context: Mapping[str, int] | None = None) -> Iterator[Report]:
+        """Stream reports for texts, or (text, source) pairs, in order; ``context`` as in check()."""
         for it in items:
             if isinstance(it, tuple):
-                yield self.check(it[0], it[1], source_lang)
+                yield self.check(it[0], it[1], source_lang, context)
             else:
-                yield self.check(it)
+                yield self.check(it, context=context)
 
     def _detect(self, text: str) -> str:
         lang, _ = detect_language(text)

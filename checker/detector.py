@@ -90,6 +90,7 @@ class Detector:
     script_score: float
     repetition_score: float
     mojibake_score: float
+    segment_score: float = 0.9
     digest: str = "fallback"
     lang_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -109,6 +110,7 @@ class Detector:
                    repetition_score=cfg.get("repetition_score", 0.9),
                    mojibake_score=cfg.get("mojibake_score", 0.9), digest=digest,
                    lang_weights=cfg.get("lang_weights", {}),
+                   segment_score=cfg.get("segment_score", 0.9),
                    extra={k: v for k, v in cfg.items() if k not in ("weights", "thresholds", "lang_weights")})
 
     def threshold(self, lang: str) -> float:
@@ -129,6 +131,13 @@ class Detector:
             out.append(Anomaly(s, e, doc.text[s:e], "repetition", self.repetition_score,
                                "doubled word" if n == 1 else f"repeated {n}-word sequence",
                                evidence={"repetition": n}))
+            taken.update(range(s, e))
+        for s, e, lang, conf in doc.meta.get("foreign_segments", []):
+            kind = "untranslated" if doc.source_lang == lang else "foreign"
+            out.append(Anomaly(s, e, doc.text[s:e], kind, self.segment_score,
+                               f"the whole sentence reads as {lang}, not {doc.lang}"
+                               + (" (the source language)" if kind == "untranslated" else ""),
+                               evidence={"segment_lang": lang, "confidence": conf}))
             taken.update(range(s, e))
         for s, e, fixed in doc.meta.get("mojibake", []):
             if s not in taken:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 import regex
 
@@ -102,11 +102,13 @@ class Document:
     segments: list[Segment] = field(default_factory=list)
     #: document-level annotations (e.g. detected language, word counts)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: counts of normalised word forms in the enclosing document, when this is part of one
+    context: Mapping[str, int] | None = None
 
     @classmethod
     def from_text(cls, text: str, lang: str, source: str | None = None,
-                  source_lang: str | None = None) -> "Document":
-        doc = cls(text=text, lang=lang, source=source, source_lang=source_lang)
+                  source_lang: str | None = None, context: Mapping[str, int] | None = None) -> "Document":
+        doc = cls(text=text, lang=lang, source=source, source_lang=source_lang, context=context)
         bounds = [0] + [m.end() for m in _SENT_END_RE.finditer(text)] + [len(text)]
         seg_i = 0
         for m in _TOKEN_RE.finditer(text):
@@ -125,3 +127,18 @@ class Document:
 
     def segment_words(self, seg: int) -> list[Token]:
         return [self.tokens[i] for i in self.segments[seg].tokens if self.tokens[i].is_word]
+
+
+_CONTEXT_WORD_RE = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
+
+
+def word_counts(lines: "Iterable[str]") -> dict[str, int]:
+    """Counts of normalised word forms over many lines: the document context of each line."""
+    from collections import Counter
+
+    from .lexicon import norm
+
+    c: Counter[str] = Counter()
+    for line in lines:
+        c.update(norm(w) for w in _CONTEXT_WORD_RE.findall(line))
+    return dict(c)

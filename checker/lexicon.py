@@ -17,6 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
+# Proclitics and enclitics written into the word, longest first (conjunctions, prepositions,
+# articles, possessive and object pronouns, plural endings).
+_CLITICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ar": (("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ك", "ل", "س"),
+           ("هما", "كما", "ها", "هم", "هن", "كم", "كن", "نا", "ني", "ات", "ين", "ون", "ان", "ية", "ه", "ك", "ي", "ة")),
+    "he": (("וכש", "וה", "שה", "מה", "לה", "בה", "כש", "וב", "ול", "ומ", "וש", "ה", "ו", "ב", "כ", "ל", "מ", "ש"),
+           ("יהם", "יהן", "ים", "ות", "נו", "כם", "הם", "תי", "ה", "ו", "י", "ך")),
+    "fa": (("نمی", "می", "ب", "ن"), ("هایی", "های", "ها", "ای", "ام", "ات", "اش", "مان", "تان", "شان", "ی")),
+    "ur": (("", ), ("وں", "یں", "ے", "ی")),
+}
+
 #: words below this Zipf value in their language are not indexed as "common words" there
 FOREIGN_MIN_ZIPF = 3.0
 _INDEX_FORMAT = 1
@@ -85,6 +96,23 @@ class Lexicon:
             self._endings = c
         return self._endings
 
+    def clitic_base(self, word: str) -> str | None:
+        """For languages that write clitics into the word (Arabic, Hebrew, Persian): the known
+        word left after removing one proclitic and/or one enclitic, or None."""
+        pre, suf = _CLITICS.get(self.lang, ((), ()))
+        if not pre and not suf:
+            return None
+        w = norm(word)
+        for p in ("",) + pre:
+            if not w.startswith(p):
+                continue
+            for x in ("",) + suf:
+                if (p or x) and w.endswith(x):
+                    base = w[len(p):len(w) - len(x)]
+                    if len(base) >= 2 and self.zipf(base) >= 2.0:
+                        return base
+        return None
+
     def inflection_of(self, word: str) -> str | None:
         """A known word sharing all but a common ending with ``word`` (an unseen inflection), or None.
 
@@ -93,6 +121,9 @@ class Lexicon:
         an error.
         """
         w = norm(word)
+        base = self.clitic_base(w)
+        if base:
+            return base
         if len(w) < 6:
             return None
         words = self._sorted_words()
@@ -156,6 +187,17 @@ class ForeignIndex:
         lo = int(np.searchsorted(self.keys, h, "left"))
         hi = int(np.searchsorted(self.keys, h, "right"))
         return {self.lang_names[int(self.langs[i])]: int(self.zipfs[i]) / 10 for i in range(lo, hi)}
+
+    def language_scores(self, words: list[str]) -> np.ndarray:
+        """Summed Zipf frequency of ``words`` in each language (indexed like ``lang_names``)."""
+        if not words:
+            return np.zeros(len(self.lang_names))
+        h = np.fromiter((_hash(norm(w)) for w in words), dtype=np.uint64, count=len(words))
+        lo = np.searchsorted(self.keys, h, "left")
+        hi = np.searchsorted(self.keys, h, "right")
+        idx = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if (hi > lo).any() else np.zeros(0, int)
+        return np.bincount(self.langs[idx].astype(np.int64), weights=self.zipfs[idx] / 10.0,
+                           minlength=len(self.lang_names))
 
     @staticmethod
     def build(path: Path) -> None:

@@ -20,6 +20,8 @@ class NamesSignal(Signal):
     def __call__(self, doc: Document) -> None:
         words = doc.words()
         counts = Counter(norm(t.text) for t in words)
+        # word counts of the enclosing document (a whole file when scanning line by line)
+        ctx = doc.context or {}
         src = set()
         if doc.source:
             src = {norm(w) for w in _SRC_WORD.findall(doc.source)}
@@ -43,7 +45,8 @@ class NamesSignal(Signal):
                 "cap_initial": w[:1].isupper() and initial,
                 "acronym": len(w) >= 2 and w.isupper(),
                 "inner_cap": any(c.isupper() for c in w[1:]) and not w.isupper(),
-                "recurring": counts[n] >= 2 and not (i > 0 and norm(words[i - 1].text) == n),
+                "recurring": (counts[n] >= 2 and not (i > 0 and norm(words[i - 1].text) == n))
+                             or ctx.get(n, 0) >= 2,
                 "in_source": n in src or (len(n) > 3 and any(p in src for p in n.split("-"))),
                 "allowed": n in allow or w in allow,
             }

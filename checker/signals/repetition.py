@@ -33,8 +33,9 @@ class RepetitionSignal(Signal):
                     gap = doc.text[words[i - 1].end:words[i].start]
                     if gap.strip():
                         continue
-                    if n == 1 and self._normal_double(forms[i], lm):
-                        continue
+                    if n == 1 and (self._normal_double(forms[i], lm)
+                                   or (words[i - 1].text[:1].isupper() and words[i].text[:1].isupper())):
+                        continue  # 'had had'; 'Pago Pago', 'Bora Bora' are names
                     if n == 1 and not words[i].text.isalpha() and len(words[i].text) < 2:
                         continue
                     hit = n
