@@ -7,6 +7,7 @@ per process and language from the 40,000 most frequent words (about half a secon
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ _ORDER = 4
 _BETA = 3.0
 _TOP = 40_000
 _HELD = 1_000
+_FORMAT = 1
 
 
 class CharModel:
@@ -54,6 +56,31 @@ class CharModel:
 
 @lru_cache(maxsize=8)
 def get_char_model(lang: str) -> CharModel:
+    """The language's model, from the cache directory when an earlier run built it."""
+    import pickle
+    from importlib.metadata import version
+
+    from .lexicon import cache_dir
+
+    path = cache_dir() / f"charmodel-v{_FORMAT}-wordfreq{version('wordfreq')}-{lang}.pickle"
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)  # our own derived cache, written below
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    model = _build(lang)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs the rebuild next time
+    return model
+
+
+def _build(lang: str) -> CharModel:
     import wordfreq
 
     words: list[str] = []

@@ -71,8 +71,10 @@ def features(t: Token) -> dict[str, float] | None:
         "lm_gain": min(max(px["gain"], 0.0), 20.0) / 5 if px else 0.0,
         "lm_known": float(px is not None),
         "foreign_run": float(li.get("run", 0) >= 2),
-        # a common word of another language that the source also has: untranslated, not a name
-        "source_foreign": float(bool(nm.get("in_source")) and fz - z >= 1.5 and not nm.get("cap")),
+        # a word of the source language that the source also has: untranslated, not a name,
+        # and not a quotation foreign to both sides (Latin 'civitas' in an English source)
+        "source_foreign": float(bool(nm.get("in_source")) and lx.get("source_margin", 0.0) >= 1.5
+                                and not nm.get("cap")),
         # how much more common the word is in the source language than in the target
         "source_margin": min(lx.get("source_margin", 0.0), 6.0),
         # letter-sequence plausibility, centred, only where it discriminates: unknown,

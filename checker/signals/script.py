@@ -7,6 +7,7 @@ import regex
 from ..document import Document, token_scripts
 from .base import Signal, register
 
+_PARTS = regex.compile(r"[-'’]")
 _INVISIBLE = regex.compile(r"[\u200b\u2060\ufeff]")
 _JOINERS = regex.compile(r"[\u200c\u200d]")
 # Joiners are part of normal spelling in these scripts.
@@ -32,7 +33,7 @@ class ScriptSignal(Signal):
             if _INVISIBLE.search(tok.text) or (_JOINERS.search(tok.text) and not scripts & _JOINER_SCRIPTS):
                 tok.evidence["script"] = {"anomaly": "invisible",
                                           "note": "invisible zero-width character inside the word"}
-            elif len(scripts) > 1 and "Latin" in scripts | allowed:
+            elif self._mixed(tok.text) and "Latin" in scripts | allowed:
                 tok.evidence["script"] = {"anomaly": "mixed",
                                           "note": "mixes " + " and ".join(sorted(scripts)) + " letters"}
             elif scripts and not scripts & (allowed | {"Latin"}) and len(tok.text) >= 2:
@@ -42,6 +43,11 @@ class ScriptSignal(Signal):
                     "note": f"{s} word in {'/'.join(sorted(allowed))}-script {doc.lang} text"}
         if _MOJIBAKE_HINT.search(doc.text):
             self._mojibake(doc)
+
+    @staticmethod
+    def _mixed(text: str) -> bool:
+        """Scripts mixed inside one part of a word; 'ה-NPWS' or 'ב-pH' join parts and are fine."""
+        return any(len(token_scripts(p)) > 1 for p in _PARTS.split(text) if p)
 
     @staticmethod
     def _mojibake(doc: Document) -> None:
