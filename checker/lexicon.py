@@ -28,6 +28,8 @@ _CLITICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ur": (("", ), ("وں", "یں", "ے", "ی")),
 }
 
+_Z3, _Z25 = 10 ** (3.0 - 9.0), 10 ** (2.5 - 9.0)  # Zipf values as raw frequencies
+
 #: words below this Zipf value in their language are not indexed as "common words" there
 FOREIGN_MIN_ZIPF = 3.0
 _INDEX_FORMAT = 1
@@ -149,14 +151,15 @@ class Lexicon:
         return self._split(w, min_part, 3)
 
     def _split(self, w: str, min_part: int, parts: int) -> tuple[str, ...] | None:
-        # short parts must be common: garbled strings contain rare short words by chance
-        if len(w) >= min_part and self.zipf(w) >= (3.0 if len(w) < 5 else 2.5):
+        # short parts must be common (Zipf 3): garbled strings contain rare short words by chance
+        f = self._freq.get
+        if len(w) >= min_part and f(w, 0.0) >= (_Z3 if len(w) < 5 else _Z25):
             return (w,)
         if parts == 1:
             return None
         for i in range(len(w) - min_part, min_part - 1, -1):
             head = w[:i]
-            if self.zipf(head) < (3.0 if len(head) < 5 else 2.5):
+            if f(head, 0.0) < (_Z3 if len(head) < 5 else _Z25):
                 continue
             for link in ("", "s", "es", "n", "en", "e"):
                 if w[i:].startswith(link):

@@ -15,8 +15,8 @@ from .resources import Resources
 from .signals.lexicon import _alphabet, edits1
 
 _CONTEXT = 2
-# fill-ins come from the 20k most frequent words: a third of the search, same suggestions in practice
-_FILL_SEARCH = 20000
+# fill-ins come from the 10k most frequent words: a sixth of the search, same suggestions in practice
+_FILL_SEARCH = 10000
 # Acceptance model (logistic) used until bench/calibrate.py has fitted one on dev data.
 DEFAULT_WEIGHTS = {"bias": -1.0, "lm_rel": 0.6, "dist": -4.0, "edit1": 1.0, "zipf": 0.3,
                    "same_initial": 0.5, "from_lm": 0.5}

@@ -51,6 +51,8 @@ class LangIDSignal(Signal):
                 continue
             if sum(1 for w in words[1:] if w.text[:1].isupper()) > len(words) // 2:
                 continue  # a list of names reads as anything
+            if not any("langid" in w.evidence for w in words):
+                continue  # cheap gate: no word reads as another language, so neither does the sentence
             sc = index.language_scores([w.text for w in words])
             best = int(sc.argmax())
             if best != ti and sc[ti] < _MARGIN * sc[best]:

@@ -12,6 +12,7 @@ from .base import Signal, register
 
 #: words at or above this Zipf value in the target are not examined further
 COMMON_ZIPF = 3.0
+_COMMON_F = 10 ** (COMMON_ZIPF - 9.0)
 _PARTS = re.compile(r"[-'’]")
 _COMPOUNDING = {"de", "nl", "sv", "da", "nb", "fi", "is", "hu", "et", "lv", "lt", "el"}
 
@@ -57,14 +58,24 @@ class LexiconSignal(Signal):
     def __call__(self, doc: Document) -> None:
         lex = self.res.lexicon
         native = self.res.scripts
+        latin_native = "Latin" in native
+        freq = lex.freq
         for t in doc.tokens:
-            if t.kind != "word" or len(t.text) < 2 or any(c.isdigit() for c in t.text) or "." in t.text:
+            txt = t.text
+            if t.kind != "word" or len(txt) < 2:
                 continue
-            scripts = token_scripts(t.text)
-            if len(scripts) != 1:
-                continue  # mixed scripts are the script signal's
-            alien_latin = "Latin" in scripts and "Latin" not in native
-            z = 0.0 if alien_latin else lex.zipf(t.text)
+            if not txt.isalpha() and (any(c.isdigit() for c in txt) or "." in txt):
+                continue
+            if txt.isascii():  # the hot path: plain Latin letters
+                alien_latin = not latin_native
+                if not alien_latin and freq(norm(txt)) >= _COMMON_F:
+                    continue
+            else:
+                scripts = token_scripts(txt)
+                if len(scripts) != 1:
+                    continue  # mixed scripts are the script signal's
+                alien_latin = "Latin" in scripts and not latin_native
+            z = 0.0 if alien_latin else lex.zipf(txt)
             if z >= COMMON_ZIPF:
                 continue
             nm = t.evidence.get("names", {})

@@ -27,7 +27,7 @@ class RepetitionSignal(Signal):
             while i < len(words):
                 hit = 0
                 for n in range(1, min(_MAX_N, i) + 1):
-                    if i + n > len(words) or forms[i - n:i] != forms[i:i + n]:
+                    if forms[i] != forms[i - n] or i + n > len(words) or forms[i - n:i] != forms[i:i + n]:
                         continue
                     # copies must be adjacent: only spaces between the two copies
                     gap = doc.text[words[i - 1].end:words[i].start]
