@@ -68,7 +68,6 @@ class Checker:
     @lru_cache(maxsize=16)
     def signature(self, lang: str) -> str:
         """Everything that determines the numbers, sacrebleu-style."""
-        import wordfreq  # noqa: F401
         from importlib.metadata import version
 
         res, _, _ = self._parts(lang)

@@ -15,7 +15,6 @@ from typing import Any
 
 from .document import Document, Token
 from .report import Anomaly
-from .signals.perplexity import suspicious
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "detector.json"
 
@@ -192,4 +191,4 @@ class Detector:
         return "; ".join(parts)
 
 
-__all__ = ["Detector", "features", "FEATURES", "suspicious"]
+__all__ = ["Detector", "features", "FEATURES"]

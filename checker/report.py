@@ -1,7 +1,7 @@
 """Typed results: anomalies with suggestions, one Report per checked text."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -61,4 +61,4 @@ class Report:
         return [a for a in self.anomalies if a.score >= min_score]
 
 
-__all__ = ["Suggestion", "Anomaly", "Report", "asdict"]
+__all__ = ["Suggestion", "Anomaly", "Report"]
