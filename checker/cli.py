@@ -145,7 +145,12 @@ def cmd_eval(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["eval"]:  # its options belong to checker.evaluate
+            from . import evaluate
+
+            return evaluate.main(argv[1:]) or 0
         args = build_parser().parse_args(argv)
         if not args.cmd:
             build_parser().print_help()
