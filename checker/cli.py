@@ -144,6 +144,20 @@ def cmd_eval(args) -> int:
     return evaluate.main(args.eval_args) or 0
 
 
+def cmd_models(argv: list[str]) -> int:
+    """`checker models pull NAME`: fetch a transformers model for offline use."""
+    p = _Parser(prog="checker models", description="Manage transformers models for --model.")
+    sub = p.add_subparsers(dest="action", parser_class=_Parser, required=True)
+    pl = sub.add_parser("pull", help="download a hub model into the Hugging Face cache (needs network)")
+    pl.add_argument("name", help="hub id, e.g. xlm-roberta-base")
+    pl.add_argument("--cache-dir", default=None)
+    args = p.parse_args(argv)
+    from .lm.hf import pull
+
+    print(pull(args.name, args.cache_dir))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -151,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from . import evaluate
 
             return evaluate.main(argv[1:]) or 0
+        if argv[:1] == ["models"]:
+            return cmd_models(argv[1:])
         args = build_parser().parse_args(argv)
         if not args.cmd:
             build_parser().print_help()

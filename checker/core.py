@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from .detector import Detector
@@ -19,8 +20,9 @@ from .version import __version__
 
 
 def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | None:
-    """``"ngram"`` (the embedded default), ``"none"``, a LanguageModel, or a directory of n-gram
-    artifacts. Transformers backends plug in here by name or path."""
+    """``"ngram"`` (the embedded default), ``"none"``, a LanguageModel, a directory of n-gram
+    artifacts, or a transformers model: a hub id or local directory (``mlm:``/``clm:`` prefixes
+    force the kind; otherwise its config decides)."""
     if model is None or isinstance(model, LanguageModel):
         return model
     if model == "none":
@@ -30,10 +32,15 @@ def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | Non
     if model == "ngram":
         # the news corpus names Croatian "hr"; wordfreq folds it into Serbo-Croatian "sh"
         return load_ngram({"sh": "hr"}.get(lang, lang))
-    try:
-        return NgramLM.from_pretrained(model, lang)
-    except (OSError, ValueError) as e:
-        raise ModelError(f"cannot load language model {model!r} for {lang}: {e}") from None
+    p = Path(model)
+    if p.suffix == ".npz" or (p.is_dir() and any(p.glob("*.npz"))):
+        try:
+            return NgramLM.from_pretrained(model, lang)
+        except (OSError, ValueError) as e:
+            raise ModelError(f"cannot load language model {model!r} for {lang}: {e}") from None
+    from .lm.hf import load_hf  # a hub id or a transformers directory; imports torch
+
+    return load_hf(model, lang)
 
 
 class Checker:
