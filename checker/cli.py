@@ -1,6 +1,7 @@
-"""Command line: `checker check`, `checker scan`, `checker eval`.
+"""Command line: `checker check`, `checker scan`, `checker eval`, `checker hook`, `checker serve`.
 
-Exit codes: 0 success (anomalies found or not), 1 internal error, 2 usage error, 3 bad input
+Exit codes: 0 success (anomalies found or not), 1 internal error, or for `hook` an anomaly scoring
+at or above --fail-at, 2 usage error, 3 bad input
 (missing, binary, non-UTF-8 or mismatched files), 4 unsupported language, 5 model not loadable,
 130 interrupted.
 """
@@ -49,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (output order is unchanged)")
     e = sub.add_parser("eval", help="score a scan against gold annotations")
     e.add_argument("eval_args", nargs=argparse.REMAINDER, help="see 'python -m checker.evaluate --help'")
+    from . import hook, server
+
+    hook.add_parser(sub)
+    server.add_parser(sub)
     return p
 
 
@@ -144,13 +149,26 @@ def cmd_eval(args) -> int:
     return evaluate.main(args.eval_args) or 0
 
 
+def cmd_hook(args) -> int:
+    from .hook import cmd_hook as run
+
+    return run(args)
+
+
+def cmd_serve(args) -> int:
+    from .server import cmd_serve as run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if not args.cmd:
             build_parser().print_help()
             return 2
-        return {"check": cmd_check, "scan": cmd_scan, "eval": cmd_eval}[args.cmd](args)
+        return {"check": cmd_check, "scan": cmd_scan, "eval": cmd_eval, "hook": cmd_hook,
+                "serve": cmd_serve}[args.cmd](args)
     except CheckerError as e:
         print(f"checker: error: {e.message}", file=sys.stderr)
         return e.exit_code
