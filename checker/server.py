@@ -20,6 +20,7 @@ import contextlib
 import hmac
 import json
 import os
+import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -253,5 +254,15 @@ def cmd_serve(args) -> int:
     except ImportError:
         raise UsageError("checker serve needs fastapi and uvicorn: pip install fastapi uvicorn") from None
     app = create_app(args.lang, args.max_body, args.max_chars, args.timeout, workers=args.workers)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=5)
+    class _Server(uvicorn.Server):
+        # SIGTERM is the normal way to stop a service: shut down gracefully, then exit 0 (uvicorn
+        # would re-raise the signal after its graceful shutdown, so the exit status were -15)
+        def handle_exit(self, sig, frame):
+            super().handle_exit(sig, frame)
+            captured = getattr(self, "_captured_signals", None)
+            if sig == signal.SIGTERM and captured and captured[-1] == sig:
+                captured.pop()
+
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=5)
+    _Server(config).run()
     return 0
