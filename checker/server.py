@@ -253,6 +253,15 @@ def cmd_serve(args) -> int:
         import uvicorn
     except ImportError:
         raise UsageError("checker serve needs fastapi and uvicorn: pip install fastapi uvicorn") from None
+    import socket
+
+    try:  # a taken port or a bad address is one line and exit 2, before the models load
+        info = socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(info[0], socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(info[4])
+    except OSError as e:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
     app = create_app(args.lang, args.max_body, args.max_chars, args.timeout, workers=args.workers)
     class _Server(uvicorn.Server):
         # SIGTERM is the normal way to stop a service: shut down gracefully, then exit 0 (uvicorn

@@ -190,3 +190,16 @@ def test_binds_loopback_by_default():
 
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.port == 8000 and args.timeout == 10.0
+
+
+def test_serve_setup_errors_one_line(capsys):
+    from checker.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        assert main(["serve", "--port", str(busy.getsockname()[1])]) == 2
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1" in err and err.count("\n") == 1
+    assert main(["serve", "--port", str(free_port()), "--lang", "xx"]) == 4
+    assert "unsupported language 'xx'" in capsys.readouterr().err
