@@ -1,6 +1,8 @@
-"""Command line: `checker check`, `checker scan`, `checker eval`.
+"""Command line: `checker check`, `checker scan`, `checker eval`, `checker hook`, `checker serve`,
+`checker models pull`.
 
-Exit codes: 0 success (anomalies found or not), 1 internal error, 2 usage error, 3 bad input
+Exit codes: 0 success (anomalies found or not), 1 internal error, or for `hook` an anomaly scoring
+at or above --fail-at, 2 usage error, 3 bad input
 (missing, binary, non-UTF-8 or mismatched files), 4 unsupported language, 5 model not loadable,
 130 interrupted.
 """
@@ -47,8 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("jsonl",), default="jsonl")
     s.add_argument("--evidence", action="store_true", help="include each anomaly's raw evidence")
     s.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (output order is unchanged)")
+    sub.add_parser("models", help="manage transformers models: checker models pull NAME", add_help=False)
     e = sub.add_parser("eval", help="score a scan against gold annotations")
     e.add_argument("eval_args", nargs=argparse.REMAINDER, help="see 'python -m checker.evaluate --help'")
+    from . import hook, server
+
+    hook.add_parser(sub)
+    server.add_parser(sub)
     return p
 
 
@@ -158,6 +165,18 @@ def cmd_models(argv: list[str]) -> int:
     return 0
 
 
+def cmd_hook(args) -> int:
+    from .hook import cmd_hook as run
+
+    return run(args)
+
+
+def cmd_serve(args) -> int:
+    from .server import cmd_serve as run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -171,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.cmd:
             build_parser().print_help()
             return 2
-        return {"check": cmd_check, "scan": cmd_scan, "eval": cmd_eval}[args.cmd](args)
+        return {"check": cmd_check, "scan": cmd_scan, "eval": cmd_eval, "hook": cmd_hook,
+                "serve": cmd_serve}[args.cmd](args)
     except CheckerError as e:
         print(f"checker: error: {e.message}", file=sys.stderr)
         return e.exit_code

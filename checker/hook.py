@@ -1,0 +1,232 @@
+"""`checker hook FILE...`: check the prose of .txt, .md and .html files, pre-commit style.
+
+Markup and code are blanked out (replaced by spaces of the same length, newlines kept) so every
+offset the Checker reports is an offset into the original file; each line is then checked with the
+file's word counts as context. Output is one compiler-style line per anomaly:
+
+    path:line:col: kind: text -> suggestion (score)
+
+Exit codes: 0 nothing at or above --fail-at, 1 at least one anomaly at or above --fail-at, and the
+usual CheckerError codes for bad input (2 usage/config, 3 bad file, 4 language, 5 model).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, UsageError
+from .io import read_text, split_lines
+
+DEFAULT_FAIL_AT = 0.5
+CONFIG_KEYS = {"lang": str, "fail_at": (int, float), "allowlist": str, "threshold": (int, float)}
+
+# --- masking -------------------------------------------------------------------------------------
+
+
+def _blank(s: str) -> str:
+    """Spaces for every character but line breaks, so lines and columns stay where they were."""
+    return re.sub(r"[^\n\r]", " ", s)
+
+
+def _mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        for i in range(a, b):
+            if chars[i] not in "\n\r":
+                chars[i] = " "
+    return "".join(chars)
+
+
+_HTML_BLOCK_RE = re.compile(r"<(script|style|code|pre)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_HTML_OPEN_BLOCK_RE = re.compile(r"<(script|style|code|pre)\b[^>]*>.*\Z", re.I | re.S)  # unclosed
+_HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Za-z][^<>]*>|<\?.*?\?>", re.S)
+_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def mask_html(text: str) -> str:
+    """Blank out comments, <script>/<style>/<code>/<pre> elements, tags and entities."""
+    for rx in (_HTML_COMMENT_RE, _HTML_BLOCK_RE, _HTML_OPEN_BLOCK_RE, _HTML_TAG_RE, _ENTITY_RE):
+        text = rx.sub(lambda m: _blank(m.group()), text)
+    return text
+
+
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INLINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*\n))+?)(?<!`)\1(?!`)")
+_LINK_URL_RE = re.compile(r"\]\((?:[^()\n]|\([^()\n]*\))*\)")
+_REF_DEF_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M)
+_AUTOLINK_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>")
+
+
+def mask_markdown(text: str) -> str:
+    """Blank out fenced code blocks, inline code, link targets, reference definitions, autolinks
+    and raw HTML (as in mask_html)."""
+    lines = text.split("\n")
+    out, fence = [], None
+    for line in lines:
+        m = _FENCE_RE.match(line)
+        if fence is None and m:
+            fence = m.group(1)
+            out.append(_blank(line))
+        elif fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            out.append(_blank(line))
+        else:
+            out.append(line)
+    text = "\n".join(out)
+    spans = [m.span() for m in _INLINE_CODE_RE.finditer(text)]
+    text = _mask_spans(text, spans)
+    spans = [(m.start() + 1, m.end()) for m in _LINK_URL_RE.finditer(text)]
+    spans += [m.span() for rx in (_REF_DEF_RE, _AUTOLINK_RE) for m in rx.finditer(text)]
+    return mask_html(_mask_spans(text, spans))
+
+
+def file_kind(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    return {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(ext, "text")
+
+
+def mask(text: str, kind: str) -> str:
+    """The text with everything that is not prose blanked; same length, same line breaks."""
+    if kind == "markdown":
+        return mask_markdown(text)
+    if kind == "html":
+        return mask_html(text)
+    return text
+
+
+# --- ignore markers ------------------------------------------------------------------------------
+
+_IGNORE_RE = re.compile(r"checker:\s*ignore\b(-next-line)?")
+
+
+def ignored_lines(lines: list[str]) -> set[int]:
+    """0-based lines not to report: those with `checker: ignore`, and the line after each
+    `checker: ignore-next-line` (which is itself not reported either)."""
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        for m in _IGNORE_RE.finditer(line):
+            out.add(i)
+            if m.group(1):
+                out.add(i + 1)
+    return out
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def find_config(start: str | os.PathLike | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest `.checker.toml`, or `pyproject.toml` with a [tool.checker] table, searching
+    from ``start`` (default: the current directory) upward; in one directory .checker.toml wins."""
+    import tomllib
+
+    d = Path(start or os.getcwd()).resolve()
+    for folder in (d, *d.parents):
+        for name in (".checker.toml", "pyproject.toml"):
+            p = folder / name
+            if not p.is_file():
+                continue
+            try:
+                data = tomllib.loads(read_text(str(p)))
+            except tomllib.TOMLDecodeError as e:
+                raise InputError(f"{p}: invalid TOML ({e})") from None
+            if name == "pyproject.toml":
+                tool = data.get("tool", {})
+                if not isinstance(tool, dict) or "checker" not in tool:
+                    continue
+                data = tool["checker"]
+                if not isinstance(data, dict):
+                    raise UsageError(f"{p}: [tool.checker] must be a table")
+            return p, _validate(p, data)
+    return None
+
+
+def _validate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in data.items():
+        if k not in CONFIG_KEYS:
+            raise UsageError(f"{path}: unknown key {k!r} (known: {', '.join(CONFIG_KEYS)})")
+        if not isinstance(v, CONFIG_KEYS[k]) or isinstance(v, bool):
+            raise UsageError(f"{path}: {k} must be a {'number' if k in ('fail_at', 'threshold') else 'string'}")
+        out[k] = v
+    if "allowlist" in out:
+        out["allowlist"] = str((path.parent / out["allowlist"]))
+    return out
+
+
+def read_allowlist(path: str) -> list[str]:
+    return [w.strip() for w in split_lines(read_text(path)) if w.strip() and not w.lstrip().startswith("#")]
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def format_anomaly(path: str, line: int, a) -> str:
+    """`path:line:col: kind: text -> best (score)`; line and col 1-based, score the anomaly's."""
+    head = f"{path}:{line}:{a.start + 1}: {a.kind}: {a.text}"
+    if a.suggestions:
+        best = a.suggestions[0].text
+        return f"{head} -> {best if best else '<delete>'} ({a.score:.2f})"
+    return f"{head} ({a.score:.2f})"
+
+
+def check_file(chk, path: str, text: str) -> list[tuple[int, Any]]:
+    """(1-based line, Anomaly) for every reported anomaly of one file, in order."""
+    from .document import word_counts
+
+    lines = split_lines(text)
+    masked = split_lines(mask(text, file_kind(path)))
+    skip = ignored_lines(lines)
+    ctx = word_counts(masked)
+    out = []
+    for i, (orig, line) in enumerate(zip(lines, masked)):
+        if i in skip or not line.strip():
+            continue
+        for a in chk.check(line, context=ctx).anomalies:
+            a.text = orig[a.start:a.end]
+            out.append((i + 1, a))
+    return out
+
+
+def add_parser(sub) -> None:
+    h = sub.add_parser("hook", help="check prose in .txt/.md/.html files, compiler-style (pre-commit)")
+    h.add_argument("files", nargs="*", metavar="FILE", help="files to check")
+    h.add_argument("--lang", default=None, help="target language (default: config, else en)")
+    h.add_argument("--fail-at", type=float, default=None,
+                   help=f"exit 1 when an anomaly scores at least this (default: config, else {DEFAULT_FAIL_AT})")
+    h.add_argument("--allowlist", default=None, help="file of words never to flag, one per line, # comments")
+    h.add_argument("--threshold", type=float, default=None, help="minimum score to report (default: calibrated)")
+    h.add_argument("--verbose", "-v", action="store_true", help="also print anomalies below --fail-at")
+
+
+def cmd_hook(args) -> int:
+    from .core import Checker
+
+    found = find_config()
+    cfg = found[1] if found else {}
+    lang = args.lang or cfg.get("lang") or "en"
+    fail_at = args.fail_at if args.fail_at is not None else float(cfg.get("fail_at", DEFAULT_FAIL_AT))
+    threshold = args.threshold if args.threshold is not None else cfg.get("threshold")
+    allow_path = args.allowlist or cfg.get("allowlist")
+    allow = read_allowlist(allow_path) if allow_path else []
+    texts = [(f, read_text(f)) for f in args.files]  # every file readable before any output
+    chk = Checker(lang=lang, allowlist=allow, threshold=threshold)
+    failed = 0
+    for path, text in texts:
+        for ln, a in check_file(chk, path, text):
+            if a.score >= fail_at:
+                failed += 1
+            elif not args.verbose:
+                continue
+            print(format_anomaly(path, ln, a))
+    if failed:
+        print(f"checker: {failed} anomal{'y' if failed == 1 else 'ies'} scored at or above {fail_at:g}",
+              file=sys.stderr)
+        return 1
+    return 0
