@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .document import Document, Token
+from .document import Document, Token, char_script
 from .lexicon import norm
 from .report import Anomaly, Suggestion
 from .resources import Resources
@@ -20,6 +20,17 @@ _FILL_SEARCH = 10000
 # Acceptance model (logistic) used until bench/calibrate.py has fitted one on dev data.
 DEFAULT_WEIGHTS = {"bias": -1.0, "lm_rel": 0.6, "dist": -4.0, "edit1": 1.0, "zipf": 0.3,
                    "same_initial": 0.5, "from_lm": 0.5}
+
+
+# Letters that look alike across Latin, Cyrillic and Greek (the usual homoglyph substitutions).
+_CYR = "аАвВеЕкКмМнНоОрРсСтТуУхХіІјЈѕЅԁ"
+_LAT = "aABBeEkKmMHHoOpPcCTTyYxXiIjJsSd"
+_GRK_LAT = {"α": "a", "ο": "o", "ρ": "p", "ν": "v", "τ": "t", "Α": "A", "Β": "B", "Ε": "E", "Η": "H",
+            "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X", "Υ": "Y"}
+_TO_LATIN = dict(zip(_CYR, _LAT)) | _GRK_LAT
+_TO_CYRILLIC = {lat: cyr for cyr, lat in zip(_CYR, _LAT) if lat not in "BHmTy"} | {"B": "В", "H": "Н", "T": "Т", "y": "у", "m": "м"}
+# below this acceptance score, a fill-in for a foreign-script word is noise to an editor
+_MIN_SCRIPT_FILL = 0.05
 
 
 def damerau(a: str, b: str) -> int:
@@ -66,9 +77,24 @@ class Suggester:
                 a.suggestions = [Suggestion("", 0.8)]
             elif ev.get("script", {}).get("anomaly") == "invisible":
                 a.suggestions = [Suggestion("".join(c for c in a.text if c not in "\u200b\u2060\ufeff\u200c\u200d"), 0.9)]
+            elif ev.get("script", {}).get("anomaly") == "mixed":
+                a.suggestions = self._homoglyphs(a.text)
             else:
                 tok = next((t for t in doc.tokens if t.start == a.start and t.is_word), None)
                 a.suggestions = self._rank(tok, doc) if tok is not None else []
+                if a.kind == "script":  # a fill-in for a foreign-script word is a guess: keep real ones
+                    a.suggestions = [x for x in a.suggestions if x.score >= _MIN_SCRIPT_FILL]
+
+    def _homoglyphs(self, text: str) -> list[Suggestion]:
+        """The word with its look-alike letters written in the word's main script."""
+        scripts = [char_script(c) for c in text if c.isalpha()]
+        main = max(set(scripts), key=scripts.count)
+        table = _TO_LATIN if main == "Latin" else _TO_CYRILLIC if main == "Cyrillic" else {}
+        fixed = "".join(table.get(c, c) if c.isalpha() and char_script(c) != main else c for c in text)
+        if fixed == text:
+            return []
+        known = self.res.lexicon.zipf(fixed) > 0
+        return [Suggestion(fixed, 0.95 if known else 0.6)]
 
     def _rank(self, tok: Token, doc: Document) -> list[Suggestion]:
         out = []

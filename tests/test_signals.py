@@ -57,3 +57,8 @@ def test_parallel_scan_output_identical(tmp_path, capsys):
     main(["scan", str(f), "--lang", "en", "-j", "2"])
     two = capsys.readouterr().out
     assert one == two and len(one.splitlines()) == 150
+
+
+def test_homoglyph_fix_restores_the_main_script(en_checker):
+    (a,) = en_checker.check("Prices rose sharply in Mоscow on Monday.").anomalies  # Cyrillic о
+    assert a.kind == "script" and a.suggestions[0].text == "Moscow" and a.suggestions[0].score > 0.9
