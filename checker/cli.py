@@ -15,7 +15,7 @@ import sys
 from typing import Sequence
 
 from .errors import CheckerError, InputError, UsageError
-from .io import read_text, split_lines
+from .io import read_allowlist, read_text, split_lines
 from .version import __version__
 
 
@@ -75,9 +75,7 @@ def _sources(args, n: int) -> list[str | None]:
 
 
 def _checker_kwargs(args) -> dict:
-    allow: list[str] = []
-    if args.allowlist:
-        allow = [w.strip() for w in split_lines(read_text(args.allowlist)) if w.strip() and not w.startswith("#")]
+    allow = read_allowlist(args.allowlist) if args.allowlist else []
     return {"lang": args.lang, "model": args.model, "allowlist": allow, "threshold": args.threshold}
 
 

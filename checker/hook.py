@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, UsageError
-from .io import read_text, split_lines
+from .io import read_allowlist, read_text, split_lines
 
 DEFAULT_FAIL_AT = 0.5
 CONFIG_KEYS = {"lang": str, "fail_at": (int, float), "allowlist": str, "threshold": (int, float)}
@@ -158,10 +158,6 @@ def _validate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     if "allowlist" in out:
         out["allowlist"] = str((path.parent / out["allowlist"]))
     return out
-
-
-def read_allowlist(path: str) -> list[str]:
-    return [w.strip() for w in split_lines(read_text(path)) if w.strip() and not w.lstrip().startswith("#")]
 
 
 # --- the command ---------------------------------------------------------------------------------

@@ -38,3 +38,8 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+
+
+def read_allowlist(path: str) -> list[str]:
+    """Words never to flag: one per line, blank lines and # comment lines ignored."""
+    return [w.strip() for w in split_lines(read_text(path)) if w.strip() and not w.lstrip().startswith("#")]
