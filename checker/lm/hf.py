@@ -57,6 +57,15 @@ class _HFBase(LanguageModel):
         self.batch_size = batch_size
         self.max_len = min(int(getattr(self.tok, "model_max_length", 512) or 512), 512)
         self.name = f"{self.kind}:{name_or_path}"
+        vocab = self.tok.convert_ids_to_tokens(list(range(min(len(self.tok), 2000))))
+        # sentencepiece and byte-level BPE mark word starts; WordPiece marks continuations
+        self._marker = next((m for m in ("▁", "Ġ") if sum(v.startswith(m) for v in vocab) > len(vocab) // 10), None)
+
+    def _starts_word(self, token_id: int) -> bool:
+        piece = self.tok.convert_ids_to_tokens(token_id)
+        if piece.startswith("##"):
+            return False
+        return self._marker is None or piece.startswith(self._marker)
 
     @classmethod
     def from_pretrained(cls, name_or_path: str, lang: str = "und", **kw) -> "_HFBase":
@@ -134,7 +143,7 @@ class CausalLM(_HFBase):
             candidates = []
             for t in top:
                 w = self.tok.decode([t]).strip()
-                if w and w.replace("-", "").replace("'", "").isalpha() and w not in candidates:
+                if w and self._starts_word(t) and w.replace("-", "").replace("'", "").isalpha() and w not in candidates:
                     candidates.append(w)
             scored = self.fill(left, right, candidates=candidates)
             return scored[:k]
@@ -202,7 +211,7 @@ class MaskedLM(_HFBase):
         out = []
         for score, t in zip(top.values.tolist(), top.indices.tolist()):
             w = self.tok.decode([t]).strip()
-            if w and w.replace("-", "").replace("'", "").isalpha() and all(w != o for o, _ in out):
+            if w and self._starts_word(t) and w.replace("-", "").replace("'", "").isalpha() and all(w != o for o, _ in out):
                 out.append((w, float(score)))
             if len(out) >= k:
                 break
