@@ -352,20 +352,21 @@ def _pick_from_pool(pool: tuple[str, ...], line: str, rng: random.Random) -> Opt
     return None
 
 
-def inject_foreign(line: str, src: str, lang: str, rng: random.Random, ctx: Context) -> Optional[Injection]:
-    slots, pool = content_slots(line, lang), foreign_pool(lang)
-    if not slots or not pool:
-        return None
-    w = _pick_from_pool(pool, line, rng)
-    return replace(line, rng.choice(slots), w, "foreign") if w else None
+def _inject_from_pool(kind: str, pool_of):
+    """An injector that replaces a content word with a word drawn from ``pool_of(lang)``."""
+
+    def inject(line: str, src: str, lang: str, rng: random.Random, ctx: Context) -> Optional[Injection]:
+        slots, pool = content_slots(line, lang), pool_of(lang)
+        if not slots or not pool:
+            return None
+        w = _pick_from_pool(pool, line, rng)
+        return replace(line, rng.choice(slots), w, kind) if w else None
+
+    return inject
 
 
-def inject_script(line: str, src: str, lang: str, rng: random.Random, ctx: Context) -> Optional[Injection]:
-    slots, pool = content_slots(line, lang), script_pool(lang)
-    if not slots or not pool:
-        return None
-    w = _pick_from_pool(pool, line, rng)
-    return replace(line, rng.choice(slots), w, "script") if w else None
+inject_foreign = _inject_from_pool("foreign", foreign_pool)
+inject_script = _inject_from_pool("script", script_pool)
 
 
 def inject_repetition(line: str, src: str, lang: str, rng: random.Random, ctx: Context) -> Optional[Injection]:

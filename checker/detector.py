@@ -161,7 +161,7 @@ class Detector:
             if p < thr:
                 continue
             out.append(Anomaly(t.start, t.end, t.text, self._kind(t, doc), p, self._reason(t),
-                               evidence={k: v for k, v in t.evidence.items()}))
+                               evidence=dict(t.evidence)))
         out = [a for a in out if a.score >= thr]
         out.sort(key=lambda a: a.start)
         return out

@@ -35,6 +35,9 @@ _TOKEN_RE = regex.compile(
 _SENT_END_RE = regex.compile(
     r"(?<=[.!?…][\"”’»)\]]?)\s+(?=[\"“‘«(\[]?[\p{Lu}\p{Lo}\p{N}])|(?<=[。！？])")
 
+#: splits a word into the parts joined by hyphens and apostrophes ('ה-NPWS', "l'attività")
+WORD_PARTS = regex.compile(r"[-'’]")
+
 #: token kinds that are words to check (numbers, URLs, markup... are not)
 WORD_KINDS = frozenset({"word", "cjk"})
 

@@ -195,7 +195,7 @@ def create_app(lang: str = "en", max_body: int = DEFAULT_MAX_BODY, max_chars: in
 
     @app.post("/v1/check", response_model=CheckResponse, responses={
         401: {"description": "missing or wrong bearer token (only when CHECKER_TOKEN is set)"},
-        413: {"description": f"body over max_body bytes, or text over max_chars characters"},
+        413: {"description": "body over max_body bytes, or text over max_chars characters"},
         422: {"description": "malformed JSON, wrong or missing fields, unsupported language"},
         504: {"description": "the check took longer than the timeout"}},
         openapi_extra={"requestBody": {"required": True, "content": {

@@ -84,8 +84,6 @@ def fast_tokenizer(spm_path: Path):
 
 def batches(lines: list[str], tok, seq: int, bs: int, rng: random.Random):
     """Endless stream of (input_ids, attention_mask) batches of single sentences, truncated."""
-    import torch
-
     while True:
         rng.shuffle(lines)
         for i in range(0, len(lines) - bs + 1, bs):

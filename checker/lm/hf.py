@@ -73,7 +73,7 @@ class _HFBase(LanguageModel):
 
     def _encode(self, words: Sequence[str]):
         """Token ids of the words joined by spaces, and the word index of every token (-1: none)."""
-        text, spans, pos = "", [], 0
+        text, spans = "", []
         for w in words:
             if text:
                 text += " "

@@ -2,18 +2,17 @@
 and whether an unknown word is explained as an inflection, a compound or a known word's typo."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from ..charmodel import get_char_model
-from ..document import Document, token_scripts
+from ..document import WORD_PARTS, Document, token_scripts
 from ..lexicon import Lexicon, norm
 from .base import Signal, register
 
 #: words at or above this Zipf value in the target are not examined further
 COMMON_ZIPF = 3.0
-_COMMON_F = 10 ** (COMMON_ZIPF - 9.0)
-_PARTS = re.compile(r"[-'’]")
+#: COMMON_ZIPF as a raw frequency, for the hot path (also the names signal's cut-off)
+COMMON_FREQ = 10 ** (COMMON_ZIPF - 9.0)
 _COMPOUNDING = {"de", "nl", "sv", "da", "nb", "fi", "is", "hu", "et", "lv", "lt", "el"}
 
 
@@ -68,7 +67,7 @@ class LexiconSignal(Signal):
                 continue
             if txt.isascii():  # the hot path: plain Latin letters
                 alien_latin = not latin_native
-                if not alien_latin and freq(norm(txt)) >= _COMMON_F:
+                if not alien_latin and freq(norm(txt)) >= COMMON_FREQ:
                     continue
             else:
                 scripts = token_scripts(txt)
@@ -110,7 +109,7 @@ class LexiconSignal(Signal):
         if not alien_latin and z == 0.0 and not named:
             # hyphenated compounds and elisions (l'attività, из-за): judge the parts; the short
             # elided ones (l', dell', c') are function words
-            parts = [p for p in _PARTS.split(n) if p]
+            parts = [p for p in WORD_PARTS.split(n) if p]
             long_parts = [p for p in parts if len(p) >= 3]
             ev["parts_known"] = len(parts) > 1 and bool(long_parts) and all(lex.zipf(p) >= 2.0 for p in long_parts)
             ev["inflection"] = lex.inflection_of(n)
@@ -124,7 +123,7 @@ class LexiconSignal(Signal):
             ev["char_mean"], ev["char_min"] = 0.0, 0.0
         else:
             cm = get_char_model(lang)
-            scores = [cm.score(p) for p in _PARTS.split(n) if p] or [(0.0, 0.0)]
+            scores = [cm.score(p) for p in WORD_PARTS.split(n) if p] or [(0.0, 0.0)]
             m = sum(x for x, _ in scores) / len(scores)
             ev["char_mean"], ev["char_min"] = round(m, 3), round(min(y for _, y in scores), 3)
             ev["char_z"] = round((m - cm.ref_mean) / cm.ref_std, 3)

@@ -9,9 +9,8 @@ import regex
 from ..document import Document
 from ..lexicon import norm
 from .base import Signal, register
+from .lexicon import COMMON_FREQ
 
-# Zipf 3 as a raw frequency: the lexicon signal's cut-off for "common"
-_COMMON = 1e-6
 _SRC_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*")
 
 
@@ -36,7 +35,7 @@ class NamesSignal(Signal):
             w = t.text
             n = norm(w)
             alien = w.isascii() and "Latin" not in self.res.scripts
-            if not alien and freq(n) >= _COMMON:
+            if not alien and freq(n) >= COMMON_FREQ:
                 continue  # common words are never candidates: no evidence needed
             prev = doc.tokens[t.index - 1].text if t.index > 0 else ""
             initial = t.index in first_in_seg or prev in {'"', "“", "«", "„", ":", "(", "‘", "'", "—", "–", "-"}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import regex
 
-from ..document import Document, token_scripts
+from ..document import WORD_PARTS, Document, token_scripts
 from .base import Signal, register
 
-_PARTS = regex.compile(r"[-'’]")
 _INVISIBLE = regex.compile(r"[\u200b\u2060\ufeff]")
 _JOINERS = regex.compile(r"[\u200c\u200d]")
 # Joiners are part of normal spelling in these scripts.
@@ -47,7 +46,7 @@ class ScriptSignal(Signal):
     @staticmethod
     def _mixed(text: str) -> bool:
         """Scripts mixed inside one part of a word; 'ה-NPWS' or 'ב-pH' join parts and are fine."""
-        return any(len(token_scripts(p)) > 1 for p in _PARTS.split(text) if p)
+        return any(len(token_scripts(p)) > 1 for p in WORD_PARTS.split(text) if p)
 
     @staticmethod
     def _mojibake(doc: Document) -> None:
