@@ -35,7 +35,7 @@ PY = sys.executable
 
 
 def ours(path: Path, lang: str, out: Path, src: Path | None = None, src_lang: str | None = None) -> None:
-    cmd = [PY, "-m", "checker", "scan", str(path), "--lang", lang, "--format", "jsonl"]
+    cmd = [PY, "-m", "checker", "scan", str(path), "--lang", lang, "--format", "jsonl", "--context-model", CONTEXT_MODEL]
     if src is not None:
         cmd += ["--source", str(src), "--source-lang", src_lang]
     with open(out, "w") as f:
@@ -43,6 +43,7 @@ def ours(path: Path, lang: str, out: Path, src: Path | None = None, src_lang: st
 
 
 REUSE_PEER = False
+CONTEXT_MODEL = "none"
 
 
 def hunspell(path: Path, lang: str, out: Path) -> bool:
@@ -156,9 +157,11 @@ def main() -> None:
     ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--no-mqm", action="store_true")
     ap.add_argument("--reuse-peer", action="store_true", help="keep Hunspell outputs newer than their inputs")
+    ap.add_argument("--context-model", default="none", help="checker's --context-model (e.g. embedded)")
     args = ap.parse_args()
-    global REUSE_PEER
+    global REUSE_PEER, CONTEXT_MODEL
     REUSE_PEER = args.reuse_peer
+    CONTEXT_MODEL = args.context_model
     test = Path(args.bench) / "test"
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,9 @@ class _Parser(argparse.ArgumentParser):
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default=None, help="target language code (default: detect)")
     p.add_argument("--model", default="ngram", help="language model: 'ngram' (embedded), 'none', or a path")
+    p.add_argument("--context-model", default="none", metavar="MODEL",
+                   help="neural model for words wrong in context and fill-ins: 'none', 'embedded' "
+                        "(models/mlm), or a masked LM's hub id or directory")
     p.add_argument("--allowlist", default=None, help="file of words never to flag, one per line")
     p.add_argument("--threshold", type=float, default=None, help="minimum score to report (default: calibrated per language)")
     p.add_argument("--source", default=None, help="source-language file, line-aligned with the input")
@@ -44,11 +47,24 @@ def build_parser() -> argparse.ArgumentParser:
     _common(c)
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     s = sub.add_parser("scan", help="check a file line by line for machines (JSONL)")
-    s.add_argument("file", help="text file (one segment per line), or - for standard input")
+    s.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files or directories (recursive); a plain text file is one segment per line; - is standard input")
     _common(s)
-    s.add_argument("--format", choices=("jsonl",), default="jsonl")
+    s.add_argument("--format", choices=("jsonl",), default="jsonl", help="output format")
     s.add_argument("--evidence", action="store_true", help="include each anomaly's raw evidence")
     s.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (output order is unchanged)")
+    b = s.add_argument_group("batch runs (several inputs, --out, other layouts)")
+    b.add_argument("--out", metavar="DIR", help="write DIR/segments.jsonl, summary.json, report.html; resumable")
+    b.add_argument("--input-format", choices=("auto", "text", "jsonl", "tsv", "csv", "wmt"), default="auto",
+                   help="auto: by extension (.jsonl .tsv .csv, else text); a directory with system-outputs/ is WMT")
+    b.add_argument("--field", action="append", metavar="NAME=COLUMN",
+                   help="JSONL key or TSV/CSV column for text, source, reference, id, lang, system, source_lang")
+    b.add_argument("--engine", choices=("local", "dask"), default="local", help="where chunks run")
+    b.add_argument("--address", help="Dask scheduler address for --engine dask, e.g. tcp://127.0.0.1:8786")
+    b.add_argument("--fix-at", type=float, default=0.5, help="apply top suggestions scoring at least this for the 'fixed' MT scores")
+    b.add_argument("--restart", action="store_true", help="discard a previous run in --out instead of resuming it")
+    b.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress bar on stderr (auto: when it is a terminal)")
     sub.add_parser("models", help="manage transformers models: checker models pull NAME", add_help=False)
     e = sub.add_parser("eval", help="score a scan against gold annotations")
     e.add_argument("eval_args", nargs=argparse.REMAINDER, help="see 'python -m checker.evaluate --help'")
@@ -76,7 +92,41 @@ def _sources(args, n: int) -> list[str | None]:
 
 def _checker_kwargs(args) -> dict:
     allow = read_allowlist(args.allowlist) if args.allowlist else []
-    return {"lang": args.lang, "model": args.model, "allowlist": allow, "threshold": args.threshold}
+    return {"lang": args.lang, "model": args.model, "allowlist": allow, "threshold": args.threshold,
+            "context_model": args.context_model}
+
+
+def _is_batch(args) -> bool:
+    one = args.paths[0] if len(args.paths) == 1 else None
+    return not (one is not None and (one == "-" or not os.path.isdir(one)) and args.out is None
+                and args.input_format in ("auto", "text") and args.engine == "local"
+                and (one == "-" or not one.endswith((".jsonl", ".tsv", ".csv")) or args.input_format == "text"))
+
+
+def cmd_batch(args) -> int:
+    from .batch.runner import BatchOptions, run_batch
+
+    if args.source:
+        raise UsageError("--source is for one plain text file; in batch runs give sources in the WMT layout "
+                         "or a JSONL/TSV source field")
+    if "-" in args.paths:
+        raise UsageError("standard input (-) cannot be part of a batch run")
+    kwargs = _checker_kwargs(args)
+    lang = kwargs.pop("lang")
+    from .core import Checker
+
+    Checker(lang=lang, **kwargs)  # validate language, models and allowlist before any work
+    opts = BatchOptions(paths=args.paths, out=args.out, fmt=args.input_format, fields=args.field, lang=lang,
+                        checker=kwargs, jobs=args.jobs, engine=args.engine, address=args.address,
+                        file_context=not args.no_file_context, fix_at=args.fix_at, restart=args.restart,
+                        progress={"auto": None, "always": True, "never": False}[args.progress])
+    written, problems = run_batch(opts)
+    for p in problems:
+        print(f"checker: {'note' if p.skipped_file else 'error'}: {p}", file=sys.stderr)
+    if args.out:
+        print(f"checker: {written:,} segments checked; results in {args.out}/"
+              f"{{segments.jsonl,summary.json,report.html}}", file=sys.stderr)
+    return 3 if any(not p.skipped_file for p in problems) else 0
 
 
 def cmd_scan(args) -> int:
@@ -86,6 +136,9 @@ def cmd_scan(args) -> int:
 
     if args.jobs < 1:
         raise UsageError("-j must be at least 1")
+    if _is_batch(args):
+        return cmd_batch(args)
+    args.file = args.paths[0]
     lines = split_lines(read_text(args.file))
     kwargs = _checker_kwargs(args)
     Checker(**kwargs)  # validate language, model and allowlist before any output

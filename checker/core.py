@@ -43,6 +43,25 @@ def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | Non
     return load_hf(model, lang)
 
 
+EMBEDDED_CONTEXT_MODEL = Path(__file__).resolve().parents[1] / "models" / "mlm"
+
+
+@lru_cache(maxsize=4)
+def load_context_model(spec: str | None):
+    """``None``/``"none"``, ``"embedded"`` (models/mlm, the project's own), or a masked LM's hub
+    id or directory. Loaded once per process and shared by every language."""
+    if spec in (None, "none"):
+        return None
+    from .lm.hf import ContextModel  # imports torch
+
+    if spec == "embedded":
+        if not (EMBEDDED_CONTEXT_MODEL / "config.json").is_file():
+            raise ModelError(f"the embedded context model is missing from {EMBEDDED_CONTEXT_MODEL} "
+                             "(rebuild it with `python models/train_mlm.py`)")
+        spec = str(EMBEDDED_CONTEXT_MODEL)
+    return ContextModel.from_pretrained(spec)
+
+
 class Checker:
     """Finds tokens that do not belong in a (translated) text and suggests fixes.
 
@@ -53,9 +72,10 @@ class Checker:
     def __init__(self, lang: str | None = "en", model: str | LanguageModel | None = "ngram",
                  pipeline: Sequence[str] = DEFAULT_PIPELINE, allowlist: Iterable[str] = (),
                  threshold: float | None = None, detector: str | None = None,
-                 suggestions: int = 5):
+                 suggestions: int = 5, context_model: str | None = "none"):
         self.lang = normalize_lang(lang) if lang else None
         self.model = model
+        self.context_model = context_model
         self.pipeline = tuple(pipeline)
         for name in self.pipeline:
             get_signal(name)  # fail early on a typo
@@ -68,9 +88,11 @@ class Checker:
 
     @lru_cache(maxsize=16)
     def _parts(self, lang: str):
-        res = Resources(lang=lang, lm=load_lm(self.model, lang), allowlist=self.allowlist)
+        res = Resources(lang=lang, lm=load_lm(self.model, lang), allowlist=self.allowlist,
+                        cm=load_context_model(self.context_model))
         signals = [get_signal(n)(res) for n in self.pipeline]
-        return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions)
+        return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions,
+                                        cm_weights=self.detector.extra.get("suggester_cm"))
 
     @lru_cache(maxsize=16)
     def signature(self, lang: str) -> str:
@@ -79,6 +101,8 @@ class Checker:
 
         res, _, _ = self._parts(lang)
         lm = res.lm.name if res.lm is not None else "none"
+        if res.cm is not None and res.cm.covers(lang):
+            lm += f"+{res.cm.name}"
         thr = self.threshold if self.threshold is not None else self.detector.threshold(lang)
         return (f"checker:{__version__}|lang:{lang}|lm:{lm}|lex:wordfreq-{version('wordfreq')}"
                 f"|det:{self.detector.digest}|thr:{thr:.3f}|signals:{'+'.join(self.pipeline)}")
@@ -95,13 +119,13 @@ class Checker:
         return doc
 
     def check(self, text: str, source: str | None = None, source_lang: str | None = None,
-              context: Mapping[str, int] | None = None) -> Report:
+              context: Mapping[str, int] | None = None, lang: str | None = None) -> Report:
         """Check one text (a sentence, a line or a whole article).
 
         ``context`` holds word counts of the enclosing document (see ``document.word_counts``)
         when ``text`` is one line of it: a word that recurs in the document is a term or a name.
         """
-        doc = self.annotate(text, source, source_lang, context=context)
+        doc = self.annotate(text, source, source_lang, lang=normalize_lang(lang) if lang else None, context=context)
         res, _, suggester = self._parts(doc.lang)
         anomalies = self.detector(doc, self.threshold)
         suggester(doc, anomalies)

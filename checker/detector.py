@@ -36,6 +36,26 @@ _FALLBACK = {
 }
 
 
+CONTEXT_FEATURES = ("bias", "lp", "low", "zipf", "length", "lp_zipf")
+
+
+def context_features(t: Token) -> dict[str, float] | None:
+    """Inputs of the wrong-word model for a known, lower-case word that the context model scored;
+    None for anything else (names, unknown words and other scripts are the lexical model's)."""
+    cx = t.evidence.get("context")
+    lx = t.evidence.get("lexicon")
+    if cx is None or lx is None or "script" in t.evidence or len(t.text) < 2:
+        return None
+    nm = t.evidence.get("names", {})
+    if nm.get("allowed") or nm.get("acronym") or nm.get("cap") or nm.get("cap_initial") or nm.get("inner_cap"):
+        return None
+    if lx["zipf"] < 1.0 or t.text != t.text.lower():
+        return None
+    lp = max(cx["lp"], -25.0)
+    return {"bias": 1.0, "lp": lp / 5, "low": max(cx["min"], -20.0) / 5, "zipf": lx["zipf"],
+            "length": min(len(t.text), 20) / 10, "lp_zipf": lp * lx["zipf"] / 25}
+
+
 def features(t: Token) -> dict[str, float] | None:
     """The logistic model's inputs for one token, or None when the token is no candidate."""
     lx = t.evidence.get("lexicon")
@@ -162,8 +182,29 @@ class Detector:
                 continue
             out.append(Anomaly(t.start, t.end, t.text, self._kind(t, doc), p, self._reason(t),
                                evidence=dict(t.evidence)))
+        out.extend(self._wrong_words(doc, min_score, {a.start for a in out}))
         out = [a for a in out if a.score >= thr]
         out.sort(key=lambda a: a.start)
+        return out
+
+    def _wrong_words(self, doc: Document, min_score: float | None, taken: set[int]) -> list[Anomaly]:
+        """Real words the context model finds out of place (its own weights and thresholds)."""
+        cfg = self.extra.get("context")
+        if not cfg:
+            return []
+        thr = cfg["thresholds"].get(doc.lang, cfg["default_threshold"]) if min_score is None else min_score
+        out = []
+        for t in doc.tokens:
+            f = context_features(t) if t.start not in taken else None
+            if f is None:
+                continue
+            s = sum(cfg["weights"].get(k, 0.0) * v for k, v in f.items())
+            p = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, s))))
+            if p >= thr:
+                cx = t.evidence["context"]
+                out.append(Anomaly(t.start, t.end, t.text, "wrong-word", p,
+                                   f"a real word that does not fit this sentence: the context model gives it "
+                                   f"log-probability {cx['lp']:.1f}", evidence=dict(t.evidence)))
         return out
 
     @staticmethod
@@ -191,4 +232,4 @@ class Detector:
         return "; ".join(parts)
 
 
-__all__ = ["Detector", "features", "FEATURES"]
+__all__ = ["Detector", "features", "FEATURES", "context_features", "CONTEXT_FEATURES"]

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .languages import UNSEGMENTED, scripts_of
 from .lexicon import ForeignIndex, Lexicon, get_foreign_index, get_lexicon
 from .lm.base import LanguageModel
+
+if TYPE_CHECKING:
+    from .lm.hf import ContextModel
 
 
 @dataclass
@@ -15,6 +18,8 @@ class Resources:
     lang: str
     lm: Optional[LanguageModel] = None
     allowlist: frozenset[str] = field(default_factory=frozenset)
+    #: a sentence-level neural model (checker.lm.hf.ContextModel) or None
+    cm: Optional["ContextModel"] = None
 
     @cached_property
     def lexicon(self) -> Lexicon:

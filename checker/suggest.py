@@ -60,10 +60,17 @@ def match_case(word: str, like: str) -> str:
 class Suggester:
     FEATURES = ("bias", "lm_rel", "dist", "edit1", "zipf", "same_initial", "from_lm", "lm_rank",
                 "lm_rel_lm", "func", "len_ratio")
+    # with a context model: its score relative to the best candidate, and whether/where it proposed one
+    CM_FEATURES = FEATURES + ("cm_rel", "from_cm", "cm_rank", "cm_rel_cm")
 
-    def __init__(self, resources: Resources, weights: dict[str, float] | None = None, k: int = 5):
+    def __init__(self, resources: Resources, weights: dict[str, float] | None = None, k: int = 5,
+                 cm_weights: dict[str, float] | None = None):
         self.res = resources
-        self.w = dict(weights or DEFAULT_WEIGHTS)
+        self.use_cm = resources.cm is not None and resources.cm.covers(resources.lang)
+        if self.use_cm:
+            self.w = dict(cm_weights or {**DEFAULT_WEIGHTS, "lm_rel": 0.2, "cm_rel": 0.6, "from_cm": 0.5})
+        else:
+            self.w = dict(weights or DEFAULT_WEIGHTS)
         self.k = k
 
     def __call__(self, doc: Document, anomalies: list[Anomaly]) -> None:
@@ -124,6 +131,14 @@ class Suggester:
                 if c.replace("-", "").replace("'", "").isalpha():
                     cands[c] = True
                     rank[c] = len(rank)
+        cm_rank: dict[str, int] = {}
+        sentence = [w.text for w in words]
+        if self.use_cm:
+            for c, _ in self.res.cm.slot_fill(sentence, i, k=12):
+                c = norm(c)
+                if c.replace("-", "").replace("'", "").isalpha() and c not in cm_rank:
+                    cands.setdefault(c, False)
+                    cm_rank[c] = len(cm_rank)
         cands.pop(n, None)
         if not cands:
             return []
@@ -133,6 +148,11 @@ class Suggester:
         else:
             scored = {c: lex.zipf(c) * math.log(10) for c in names}
         best = max(scored.values())
+        cm_scored: dict[str, float] = {}
+        if self.use_cm:
+            cm_scored = self.res.cm.slot_scores(sentence, i, [match_case(c, tok.text) for c in names])
+            cm_scored = {norm(c): v for c, v in cm_scored.items()}
+            cm_best = max(cm_scored.values(), default=0.0)
         out = []
         for c in names:
             d = damerau(n, c)
@@ -151,4 +171,9 @@ class Suggester:
                 "func": float(z >= 6.0),
                 "len_ratio": min(len(c), len(n)) / max(len(c), len(n), 1),
             }))
+            if self.use_cm:
+                cr = max(-15.0, cm_scored.get(c, cm_best - 15.0) - cm_best)
+                out[-1][1].update({"cm_rel": cr, "from_cm": float(c in cm_rank),
+                                   "cm_rank": 1.0 / (1 + cm_rank[c]) if c in cm_rank else 0.0,
+                                   "cm_rel_cm": cr if c in cm_rank else 0.0})
         return out

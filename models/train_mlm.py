@@ -26,21 +26,23 @@ FLORES = {"pt": "por_Latn", "vi": "vie_Latn", "en": "eng_Latn", "de": "deu_Latn"
           "uk": "ukr_Cyrl", "zh": "zho_Hans"}
 
 
-def load_corpus(shared: Path, langs: list[str], per_lang: int, seed: int) -> tuple[dict, dict]:
-    """({lang: train lines}, {lang: held-out lines}), deterministic."""
+def load_corpus(shared: Path, langs: list[str], per_lang: int, seed: int, min_lines: int) -> tuple[dict, dict]:
+    """({lang: train lines}, {lang: held-out lines}), deterministic. Languages with little news text
+    get FLORES dev lines (0-249; never the benchmark's test half 250-499) and are repeated up to
+    ``min_lines`` so the shared vocabulary and the model do not ignore them."""
     rng = random.Random(seed)
     train, held = {}, {}
     for lang in langs:
         p = shared / "corpora" / "news" / f"{lang}.txt"
-        if p.exists():
-            lines = [l for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
-        else:
-            fl = shared / "corpora" / "flores200" / f"{FLORES[lang]}.txt"
-            lines = fl.read_text(encoding="utf-8").splitlines()[:250]  # dev half only
+        lines = [l for l in p.read_text(encoding="utf-8").splitlines() if l.strip()] if p.exists() else []
         rng.shuffle(lines)
-        n_held = max(5, len(lines) // 100)
+        if len(lines) < min_lines:
+            fl = shared / "corpora" / "flores200" / f"{FLORES[lang]}.txt"
+            lines += fl.read_text(encoding="utf-8").splitlines()[:250]  # dev half only
+        n_held = max(25, len(lines) // 100)
         held[lang] = lines[:n_held]
-        train[lang] = lines[n_held:n_held + per_lang]
+        rest = lines[n_held:n_held + per_lang]
+        train[lang] = rest * max(1, min_lines // max(len(rest), 1))
     return train, held
 
 
@@ -50,7 +52,8 @@ def train_tokenizer(train: dict, out: Path, vocab: int, seed: int):
     rng = random.Random(seed)
     sample = []
     for lines in train.values():  # balanced: the same number of lines from every language
-        sample += rng.sample(lines, min(len(lines), 20000))
+        uniq = sorted(set(lines))
+        sample += rng.sample(uniq, min(len(uniq), 20000))
     txt = out / "spm-train.txt"
     txt.write_text("\n".join(sample) + "\n", encoding="utf-8")
     spm.SentencePieceTrainer.train(
@@ -82,46 +85,100 @@ def fast_tokenizer(spm_path: Path):
                                    mask_token="<mask>", model_max_length=128)
 
 
-def batches(lines: list[str], tok, seq: int, bs: int, rng: random.Random):
-    """Endless stream of (input_ids, attention_mask) batches of single sentences, truncated."""
+def batches(seqs: list[list[int]], pad: int, tokens_per_batch: int, rng: random.Random):
+    """Endless stream of (input_ids, attention_mask): sentences of similar length batched together
+    (little padding), about ``tokens_per_batch`` pieces each, in random order."""
     while True:
-        rng.shuffle(lines)
-        for i in range(0, len(lines) - bs + 1, bs):
-            enc = tok(lines[i:i + bs], truncation=True, max_length=seq, padding=True, return_tensors="pt")
-            yield enc["input_ids"], enc["attention_mask"]
+        order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i]), rng.random()))
+        groups, cur = [], []
+        for i in order:
+            if cur and (len(cur) + 1) * len(seqs[i]) > tokens_per_batch:
+                groups.append(cur)
+                cur = []
+            cur.append(i)
+        groups.append(cur)
+        rng.shuffle(groups)
+        for g in groups:
+            yield pad_batch([seqs[i] for i in g], pad)
 
 
-def mask_tokens(ids, tok, gen, p: float = 0.15):
-    """BERT masking: 15 % of real tokens; of those 80 % <mask>, 10 % random, 10 % kept."""
+class Corruptor:
+    """BERT-style corruption with a stronger replaced-token share: of the chosen pieces 60 % become
+    <mask>, 25 % another piece drawn from the corpus's piece frequencies (a word-start piece for a
+    word-start piece), 15 % stay. The replacements teach the model to give a low probability to a
+    visible piece that does not fit, so one unmasked pass scores every word of a sentence."""
+
+    def __init__(self, tok, seqs: list[list[int]], p: float, seed: int):
+        import torch
+
+        self.tok, self.p = tok, p
+        self.gen = torch.Generator().manual_seed(seed)
+        flat = torch.tensor([i for s in seqs for i in s])
+        counts = torch.bincount(flat, minlength=len(tok))[:len(tok)].float()
+        self.special = torch.tensor(tok.all_special_ids)
+        counts[self.special] = 0
+        pieces = tok.convert_ids_to_tokens(list(range(len(tok))))
+        self.starts = torch.tensor([p.startswith("▁") for p in pieces])
+        self.start_probs = counts * self.starts
+        self.cont_probs = counts * ~self.starts
+
+    def __call__(self, ids):
+        import torch
+
+        g = self.gen
+        labels = ids.clone()
+        chosen = (torch.rand(ids.shape, generator=g) < self.p) & ~torch.isin(ids, self.special)
+        labels[~chosen] = -100
+        out = ids.clone()
+        r = torch.rand(ids.shape, generator=g)
+        out[chosen & (r < 0.60)] = self.tok.mask_token_id
+        swap = chosen & (r >= 0.60) & (r < 0.85)
+        start = self.starts[ids]
+        for mask, probs in ((swap & start, self.start_probs), (swap & ~start, self.cont_probs)):
+            n = int(mask.sum())
+            if n:
+                out[mask] = torch.multinomial(probs, n, replacement=True, generator=g)
+        return out, labels
+
+
+def masked_loss(model, ids, att, labels):
+    """Cross-entropy on the chosen positions only: the vocabulary projection is the costliest
+    layer, and 80 % of positions carry no label."""
+    import torch.nn.functional as F
+
+    hidden = model.roberta(input_ids=ids, attention_mask=att).last_hidden_state
+    sel = labels != -100
+    logits = model.lm_head(hidden[sel])
+    return F.cross_entropy(logits.float(), labels[sel])
+
+
+def pad_batch(seqs: list[list[int]], pad: int):
     import torch
 
-    labels = ids.clone()
-    special = (ids == tok.pad_token_id) | (ids == tok.cls_token_id) | (ids == tok.sep_token_id)
-    prob = torch.full(ids.shape, p)
-    prob[special] = 0.0
-    chosen = torch.bernoulli(prob, generator=gen).bool()
-    labels[~chosen] = -100
-    ids = ids.clone()
-    replace = torch.bernoulli(torch.full(ids.shape, 0.8), generator=gen).bool() & chosen
-    ids[replace] = tok.mask_token_id
-    rand = torch.bernoulli(torch.full(ids.shape, 0.5), generator=gen).bool() & chosen & ~replace
-    ids[rand] = torch.randint(len(tok), ids.shape, generator=gen)[rand]
-    return ids, labels
+    ids = torch.full((len(seqs), max(len(s) for s in seqs)), pad, dtype=torch.long)
+    for r, s in enumerate(seqs):
+        ids[r, :len(s)] = torch.tensor(s)
+    return ids, (ids != pad).long()
 
 
-def masked_perplexity(model, tok, lines: list[str], seq: int, seed: int) -> float:
+def masked_perplexity(model, tok, seqs: list[list[int]], seed: int) -> float:
+    """Per-piece perplexity when 15 % of pieces are replaced by <mask> (held-out sentences)."""
     import torch
 
     gen = torch.Generator().manual_seed(seed)
+    special = torch.tensor(tok.all_special_ids)
     tot, n = 0.0, 0
     model.eval()
     with torch.inference_mode():
-        for i in range(0, len(lines), 32):
-            enc = tok(lines[i:i + 32], truncation=True, max_length=seq, padding=True, return_tensors="pt")
-            ids, labels = mask_tokens(enc["input_ids"], tok, gen)
-            out = model(input_ids=ids, attention_mask=enc["attention_mask"], labels=labels)
-            k = int((labels != -100).sum())
-            tot += float(out.loss) * k
+        for i in range(0, len(seqs), 32):
+            ids, att = pad_batch(seqs[i:i + 32], tok.pad_token_id)
+            chosen = (torch.rand(ids.shape, generator=gen) < 0.15) & ~torch.isin(ids, special)
+            k = int(chosen.sum())
+            if not k:
+                continue
+            labels = torch.where(chosen, ids, torch.full_like(ids, -100))
+            inp = torch.where(chosen, torch.full_like(ids, tok.mask_token_id), ids)
+            tot += float(masked_loss(model, inp, att, labels)) * k
             n += k
     model.train()
     return math.exp(tot / max(n, 1))
@@ -133,14 +190,17 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "models" / "mlm"))
     ap.add_argument("--langs", default=",".join(LANGS))
     ap.add_argument("--lines-per-lang", type=int, default=60000)
+    ap.add_argument("--min-lines", type=int, default=8000, help="repeat smaller languages up to this")
     ap.add_argument("--vocab", type=int, default=16000)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--seq", type=int, default=64)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--minutes", type=float, default=80.0)
+    ap.add_argument("--batch-tokens", type=int, default=4096)
+    ap.add_argument("--mask-rate", type=float, default=0.2)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--minutes", type=float, default=80.0, help="wall-clock budget, tokenizer included")
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
 
@@ -148,14 +208,18 @@ def main() -> None:
     from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
 
     torch.manual_seed(args.seed)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     t0 = time.time()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     langs = args.langs.split(",")
-    train, held = load_corpus(Path(args.shared), langs, args.lines_per_lang, args.seed)
+    train, held = load_corpus(Path(args.shared), langs, args.lines_per_lang, args.seed, args.min_lines)
     tok = train_tokenizer(train, out, args.vocab, args.seed)
-    print(f"tokenizer: {len(tok)} pieces ({time.time() - t0:.0f} s)", file=sys.stderr)
+    enc = lambda lines: tok(lines, truncation=True, max_length=args.seq)["input_ids"]  # noqa: E731
+    seqs = [s for lang in langs for s in enc(train[lang])]
+    held_seqs = {lang: enc(held[lang]) for lang in langs}
+    print(f"tokenizer: {len(tok)} pieces; {len(seqs)} sentences, {sum(map(len, seqs))} pieces "
+          f"({time.time() - t0:.0f} s)", file=sys.stderr)
 
     cfg = XLMRobertaConfig(vocab_size=len(tok), hidden_size=args.hidden, num_hidden_layers=args.layers,
                            num_attention_heads=args.heads, intermediate_size=4 * args.hidden,
@@ -164,35 +228,39 @@ def main() -> None:
                            architectures=["XLMRobertaForMaskedLM"])
     model = XLMRobertaForMaskedLM(cfg)
     params = sum(p.numel() for p in model.parameters())
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    rng = random.Random(args.seed)
-    gen = torch.Generator().manual_seed(args.seed)
-    stream = batches([l for ls in train.values() for l in ls], tok, args.seq, args.batch, rng)
-    deadline = t0 + args.minutes * 60
-    step, tokens, warm = 0, 0, 200
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    corrupt = Corruptor(tok, seqs, args.mask_rate, args.seed)
+    stream = batches(seqs, tok.pad_token_id, args.batch_tokens, random.Random(args.seed))
+    start, deadline = time.time(), t0 + args.minutes * 60 - 120  # keep 2 min for the evaluation
+    step, tokens, warm = 0, 0, 300
     model.train()
     while time.time() < deadline:
         ids, att = next(stream)
-        ids, labels = mask_tokens(ids, tok, gen)
-        lr = args.lr * min(1.0, (step + 1) / warm)
+        ids, labels = corrupt(ids)
+        # linear warm-up, then linear decay to 5 % over the remaining wall-clock budget
+        done = (time.time() - start) / (deadline - start)
         for g in opt.param_groups:
-            g["lr"] = lr
-        loss = model(input_ids=ids, attention_mask=att, labels=labels).loss
+            g["lr"] = args.lr * min(1.0, (step + 1) / warm) * max(0.05, 1.0 - done)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            loss = masked_loss(model, ids, att, labels)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
         step += 1
         tokens += int(att.sum())
-        if step % 100 == 0:
-            print(f"step {step} loss {float(loss):.3f} {tokens / (time.time() - t0):.0f} tok/s", file=sys.stderr)
+        if step % 200 == 0:
+            print(f"step {step} loss {float(loss):.3f} {tokens / (time.time() - start):.0f} tok/s "
+                  f"{(time.time() - t0) / 60:.1f} min", file=sys.stderr)
     train_s = time.time() - t0
-    ppl = {lang: round(masked_perplexity(model, tok, held[lang], args.seq, args.seed), 1) for lang in langs}
+    ppl = {lang: round(masked_perplexity(model, tok, held_seqs[lang], args.seed), 1) for lang in langs}
     model.half().save_pretrained(out)  # fp16 on disk: half the size; loaded as float32 on CPU
     tok.save_pretrained(out)
     size = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     info = {"params": params, "steps": step, "train_tokens": tokens, "train_seconds": round(train_s),
-            "masked_token_perplexity_held_out": ppl, "bytes_on_disk": size, "args": vars(args)}
+            "total_seconds": round(time.time() - t0), "masked_token_perplexity_held_out": ppl,
+            "held_out_sentences": {lang: len(held_seqs[lang]) for lang in langs},
+            "bytes_on_disk": size, "torch": torch.__version__, "args": vars(args)}
     (out / "training.json").write_text(json.dumps(info, indent=1) + "\n")
     print(json.dumps(info, indent=1))
 

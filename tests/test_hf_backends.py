@@ -104,3 +104,65 @@ def test_missing_model_offline_says_how_to_fetch(monkeypatch):
     with pytest.raises(ModelError) as e:
         load_lm("no-such-org/no-such-model", "en")
     assert "checker models pull no-such-org/no-such-model" in e.value.message
+
+
+# --- the context model (whole-sentence scores and slot fill-ins) on the tiny random BERT ---
+
+def test_context_model_scores_every_word_even_past_the_model_length(bert):
+    from checker.lm.hf import ContextModel
+
+    cm = ContextModel.from_pretrained(bert)
+    long = ("the port reopened on tuesday after a strike and " * 12).split()  # > 64 positions
+    short = "workers and employers agreed".split()
+    scores = cm.visible_logprobs([short, [], long])
+    assert [len(s) for s in scores] == [len(short), 0, len(long)]
+    assert all(lp < 0 and low <= 0 and low >= lp for s in scores for lp, low in s)
+
+
+def test_context_model_slot_scores_multi_piece_candidates(bert):
+    from checker.lm.hf import ContextModel
+
+    cm = ContextModel.from_pretrained(bert)
+    words = "the port reopened on tuesday".split()
+    ids_one = cm.mlm.tok("port", add_special_tokens=False)["input_ids"]
+    ids_multi = cm.mlm.tok("reopenedtuesday", add_special_tokens=False)["input_ids"]
+    assert len(ids_multi) > len(ids_one)
+    sc = cm.slot_scores(words, 1, ["port", "reopenedtuesday"])
+    assert set(sc) == {"port", "reopenedtuesday"} and all(v < 0 for v in sc.values())
+    # a multi-piece word adds up several log-probabilities: with a random model it scores lower
+    assert sc["reopenedtuesday"] < sc["port"]
+    fills = cm.slot_fill(words, 1, k=3)
+    assert 0 < len(fills) <= 3 and all(w.isalpha() for w, _ in fills)
+
+
+def test_checker_with_a_context_model_reports_it_in_the_signature(bert):
+    chk = Checker(lang="en", context_model=bert)
+    rep = chk.check("The port reopened on Tuesday after a strikke.")
+    assert "+cm:" in rep.signature or "+masked:" in rep.signature
+    doc = chk.annotate("The port reopened on Tuesday.")
+    assert all("context" in t.evidence for t in doc.tokens if t.is_word)
+
+
+def test_context_model_skips_languages_it_was_not_trained_on(bert, tmp_path):
+    import json
+    import shutil
+
+    from checker.lm.hf import ContextModel
+
+    d = tmp_path / "m"
+    shutil.copytree(bert, d)
+    (d / "training.json").write_text(json.dumps({"args": {"langs": "de,fr"}}))
+    cm = ContextModel.from_pretrained(str(d))
+    assert cm.covers("de") and not cm.covers("en") and cm.name.startswith("cm:m@")
+    doc = Checker(lang="en", context_model=str(d)).annotate("The port reopened.")
+    assert not any("context" in t.evidence for t in doc.tokens)
+
+
+def test_cli_context_model_that_cannot_load_exits_5(tmp_path, capsys):
+    from checker.cli import main
+
+    f = tmp_path / "a.txt"
+    f.write_text("The port reopened.\n")
+    rc = main(["scan", str(f), "--lang", "en", "--context-model", str(tmp_path / "nope")])
+    assert rc == 5
+    assert "nope" in capsys.readouterr().err

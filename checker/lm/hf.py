@@ -28,8 +28,10 @@ def _pick_device(device: str | None):
 def _load(name_or_path: str, kind: str, device: str | None, dtype: str | None):
     """(tokenizer, model, device) with one clear ModelError for anything that goes wrong."""
     import torch
+    import transformers
     from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
 
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bars in a CLI's output
     local = Path(name_or_path).is_dir()
     try:
         tok = AutoTokenizer.from_pretrained(name_or_path, local_files_only=offline() and not local)
@@ -56,6 +58,11 @@ class _HFBase(LanguageModel):
         self.lang = lang
         self.batch_size = batch_size
         self.max_len = min(int(getattr(self.tok, "model_max_length", 512) or 512), 512)
+        cfg = self.model.config
+        pos = getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None)
+        if pos:  # RoBERTa-style models number positions from pad_token_id + 1
+            off = (cfg.pad_token_id or 0) + 1 if "roberta" in getattr(cfg, "model_type", "") else 0
+            self.max_len = min(self.max_len, int(pos) - off)
         self.name = f"{self.kind}:{name_or_path}"
         vocab = self.tok.convert_ids_to_tokens(list(range(min(len(self.tok), 2000))))
         # sentencepiece and byte-level BPE mark word starts; WordPiece marks continuations
@@ -252,3 +259,130 @@ def pull(name: str, cache_dir: str | None = None) -> str:
         return snapshot_download(name, cache_dir=cache_dir)
     except Exception as e:  # network and hub errors come in many types; one line for the user
         raise ModelError(f"cannot download {name!r}: {type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
+
+
+class ContextModel:
+    """A masked LM used on whole sentences: one unmasked pass says how well every visible word
+    fits (a model trained with replaced tokens, like the embedded one, gives a word that does not
+    belong a low probability), and masked passes rank and propose words for one slot."""
+
+    def __init__(self, mlm: MaskedLM, langs: Sequence[str] | None = None, name: str | None = None):
+        self.mlm = mlm
+        self.langs = frozenset(langs) if langs else None
+        self.name = name or mlm.name
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str, device: str | None = None) -> "ContextModel":
+        """A hub id or a directory; ``training.json`` beside the weights (the project's own
+        models) lists the languages it was trained on, others get no context scores."""
+        langs, name = None, None
+        d = Path(name_or_path)
+        if (d / "training.json").is_file():
+            import hashlib
+            import json
+
+            langs = json.loads((d / "training.json").read_text())["args"]["langs"].split(",")
+            weights = next(iter(sorted(d.glob("*.safetensors"))), None)
+            if weights is not None:  # a local model is named by its weights, not by where it lies
+                name = f"cm:{d.name}@{hashlib.sha256(weights.read_bytes()).hexdigest()[:8]}"
+        return cls(MaskedLM(name_or_path, device=device), langs, name)
+
+    def covers(self, lang: str) -> bool:
+        return self.langs is None or lang in self.langs
+
+    def _batch(self, rows: list[list[int]]):
+        import torch
+
+        tok = self.mlm.tok
+        n = max(len(r) for r in rows)
+        ids = torch.full((len(rows), n), tok.pad_token_id, dtype=torch.long)
+        for i, r in enumerate(rows):
+            ids[i, :len(r)] = torch.tensor(r)
+        return ids.to(self.mlm.device), (ids != tok.pad_token_id).long().to(self.mlm.device)
+
+    def visible_logprobs(self, sentences: Sequence[Sequence[str]]) -> list[list[tuple[float, float]]]:
+        """For every word of every sentence: (sum, min) over its pieces of log P(piece) with the
+        piece visible, in one batched forward pass per ``batch_size`` sentences. Long sentences
+        are cut into windows that fit the model."""
+        pieces, where = [], []  # windows that fit the model; (sentence, first word) of each
+        for si, s in enumerate(sentences):
+            for w0, enc in self._windows(list(s)):
+                pieces.append(enc)
+                where.append((si, w0))
+        out: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * len(s) for s in sentences]
+        for (si, w0), sc in zip(where, self._visible(pieces)):
+            for j, v in enumerate(sc):
+                out[si][w0 + j] = v
+        return out
+
+    def _windows(self, words: list[str], size: int = 48):
+        """(first word, encoding) of consecutive windows of ``words`` that fit the model."""
+        if not words:
+            return [(0, ([], []))]
+        res, w0 = [], 0
+        while w0 < len(words):
+            n = min(size, len(words) - w0)
+            enc = self.mlm._encode(words[w0:w0 + n])
+            while len(enc[0]) > self.mlm.max_len and n > 1:
+                n = max(1, n * 2 // 3)
+                enc = self.mlm._encode(words[w0:w0 + n])
+            ids, own = enc
+            res.append((w0, (ids[:self.mlm.max_len], own[:self.mlm.max_len])))
+            w0 += n
+        return res
+
+    def _visible(self, enc: list[tuple[list[int], list[int]]]) -> list[list[tuple[float, float]]]:
+        import torch
+
+        m = self.mlm
+        out: list[list[tuple[float, float]]] = []
+        with torch.inference_mode():
+            for b in range(0, len(enc), m.batch_size):
+                chunk = enc[b:b + m.batch_size]
+                rows = [ids or [m.tok.pad_token_id] for ids, _ in chunk]
+                x, att = self._batch(rows)
+                logits = m.model(input_ids=x, attention_mask=att).logits.float()
+                lp = (logits.gather(-1, x.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(logits, -1)).tolist()
+                for r, (ids, owner) in enumerate(chunk):
+                    n_words = max(owner, default=-1) + 1
+                    tot, low = [0.0] * n_words, [0.0] * n_words
+                    for p, k in enumerate(owner):
+                        if k >= 0:
+                            tot[k] += lp[r][p]
+                            low[k] = min(low[k], lp[r][p])
+                    out.append(list(zip(tot, low)))
+        return out
+
+    def slot_scores(self, words: Sequence[str], i: int, candidates: Sequence[str]) -> dict[str, float]:
+        """log-score of each candidate in slot ``i`` of the sentence: the pseudo-log-likelihood
+        of its pieces (each masked in turn, the rest of the sentence visible), one batch."""
+        import torch
+
+        m = self.mlm
+        lo = max(0, i - 20)  # a window around the slot keeps long sentences within the model
+        words, i = list(words[lo:i + 20]), i - lo
+        rows, where = [], []
+        for c in candidates:
+            ids, owner = m._encode(list(words[:i]) + [c] + list(words[i + 1:]))
+            ids, owner = ids[:m.max_len], owner[:m.max_len]
+            for p, k in enumerate(owner):
+                if k == i:
+                    masked = list(ids)
+                    masked[p] = m.tok.mask_token_id
+                    rows.append(masked)
+                    where.append((c, p, ids[p]))
+        scores = {c: 0.0 for c in candidates}
+        seen = set()
+        with torch.inference_mode():
+            for b in range(0, len(rows), 64):
+                x, att = self._batch(rows[b:b + 64])
+                logits = m.model(input_ids=x, attention_mask=att).logits.float()
+                for r, (c, p, t) in enumerate(where[b:b + 64]):
+                    scores[c] += float(logits[r, p, t] - torch.logsumexp(logits[r, p], -1))
+                    seen.add(c)
+        return {c: s for c, s in scores.items() if c in seen}
+
+    def slot_fill(self, words: Sequence[str], i: int, k: int = 10, limit: int = 200) -> list[tuple[str, float]]:
+        """Whole words the model proposes for slot ``i`` (one <mask> in its place), best first."""
+        left, right = list(words[max(0, i - 20):i]), list(words[i + 1:i + 20])
+        return self.mlm.fill(left, right, k=k, limit=limit)

@@ -1,0 +1,86 @@
+"""Where chunks of records are checked: in this process, in local worker processes, or on a
+Dask distributed cluster. Every engine returns results in submission order, with a bounded
+number of chunks in flight, so memory stays flat however large the corpus."""
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import multiprocessing as mp
+from typing import Any, Callable, Iterable, Iterator
+
+from ..errors import UsageError
+
+_CHECKERS: dict[str, Any] = {}
+_CONTEXTS: dict[str, Any] = {}
+
+
+def check_chunk(task: tuple[str, dict, bool, list[str] | None, Any, list[tuple]]) -> list[tuple[int, list[dict], int]]:
+    """Check one chunk: (n, anomaly dicts, words) per record. Checkers and per-file word counts
+    are built once per worker process and kept (keyed by their settings / file)."""
+    import json
+
+    from ..core import Checker
+    from ..document import word_counts
+    from .sources import records
+
+    key, kwargs, file_context, fields, unit, items = task
+    chk = _CHECKERS.get(key)
+    if chk is None:
+        chk = _CHECKERS[key] = Checker(**json.loads(key))
+    ctx = None
+    if file_context:
+        ck = f"{unit.path}|{fields}"
+        if ck not in _CONTEXTS:
+            _CONTEXTS.clear()  # one file at a time is enough: chunks arrive file by file
+            _CONTEXTS[ck] = word_counts([r.text for r in records([unit], fields, [])])
+        ctx = _CONTEXTS[ck]
+    out = []
+    for n, text, source, source_lang, lang in items:
+        if not text.strip():
+            out.append((n, [], 0))
+            continue
+        rep = chk.check(text, source, source_lang, ctx, lang=lang)
+        out.append((n, [a.to_dict() for a in rep.anomalies], rep.words))
+    return out
+
+
+def run_ordered(tasks: Iterable[Any], engine: str, jobs: int, address: str | None,
+                fn: Callable = check_chunk) -> Iterator[Any]:
+    """fn(task) for every task, in order."""
+    if engine == "local" and jobs <= 1:
+        for t in tasks:
+            yield fn(t)
+        return
+    if engine == "local":
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        with cf.ProcessPoolExecutor(jobs, mp_context=ctx) as ex:
+            yield from _windowed(ex.submit, tasks, 4 * jobs, fn)
+        return
+    if engine == "dask":
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError("--engine dask needs the 'distributed' package: pip install 'checker[dask]'") from None
+        if not address:
+            raise UsageError("--engine dask needs --address (the scheduler, e.g. tcp://127.0.0.1:8786)")
+        try:
+            client = Client(address, timeout="20s")
+        except (OSError, TimeoutError) as e:
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {e}") from None
+        try:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            yield from _windowed(lambda f, t: client.submit(f, t, pure=False), tasks, 4 * workers, fn)
+        finally:
+            client.close()
+        return
+    raise UsageError(f"unknown engine {engine!r} (local, dask)")
+
+
+def _windowed(submit: Callable, tasks: Iterable[Any], window: int, fn: Callable) -> Iterator[Any]:
+    pending: collections.deque = collections.deque()
+    for t in tasks:
+        pending.append(submit(fn, t))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
