@@ -36,24 +36,25 @@ _FALLBACK = {
 }
 
 
-CONTEXT_FEATURES = ("bias", "lp", "low", "zipf", "length", "lp_zipf")
+CONTEXT_FEATURES = ("bias", "lp", "low", "zipf", "length", "lp_zipf", "masked", "gain", "doubted")
 
 
 def context_features(t: Token) -> dict[str, float] | None:
     """Inputs of the wrong-word model for a known, lower-case word that the context model scored;
     None for anything else (names, unknown words and other scripts are the lexical model's)."""
     cx = t.evidence.get("context")
-    lx = t.evidence.get("lexicon")
-    if cx is None or lx is None or "script" in t.evidence or len(t.text) < 2:
+    if cx is None or cx.get("zipf", 0.0) < 1.0 or "script" in t.evidence or len(t.text) < 2:
         return None
     nm = t.evidence.get("names", {})
-    if nm.get("allowed") or nm.get("acronym") or nm.get("cap") or nm.get("cap_initial") or nm.get("inner_cap"):
+    if nm.get("allowed") or nm.get("acronym"):
         return None
-    if lx["zipf"] < 1.0 or t.text != t.text.lower():
-        return None
+    z = cx["zipf"]
     lp = max(cx["lp"], -25.0)
-    return {"bias": 1.0, "lp": lp / 5, "low": max(cx["min"], -20.0) / 5, "zipf": lx["zipf"],
-            "length": min(len(t.text), 20) / 10, "lp_zipf": lp * lx["zipf"] / 25}
+    doubted = "masked" in cx
+    return {"bias": 1.0, "lp": lp / 5, "low": max(cx["min"], -20.0) / 5, "zipf": z,
+            "length": min(len(t.text), 20) / 10, "lp_zipf": lp * z / 25,
+            "masked": max(cx["masked"], -30.0) / 5 if doubted else 0.0,
+            "gain": min(cx["gain"], 20.0) / 5 if doubted else 0.0, "doubted": float(doubted)}
 
 
 def features(t: Token) -> dict[str, float] | None:
@@ -227,6 +228,9 @@ class Detector:
             parts.append(t.evidence["langid"]["note"])
         if "perplexity" in t.evidence:
             parts.append(t.evidence["perplexity"]["note"])
+        cx = t.evidence.get("context")
+        if cx and cx["lp"] < -10:
+            parts.append(f"the context model finds it out of place in this sentence (log-probability {cx['lp']:.1f})")
         if t.evidence.get("names", {}).get("in_source"):
             parts.append("also in the source")
         return "; ".join(parts)

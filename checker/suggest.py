@@ -61,7 +61,7 @@ class Suggester:
     FEATURES = ("bias", "lm_rel", "dist", "edit1", "zipf", "same_initial", "from_lm", "lm_rank",
                 "lm_rel_lm", "func", "len_ratio")
     # with a context model: its score relative to the best candidate, and whether/where it proposed one
-    CM_FEATURES = FEATURES + ("cm_rel", "from_cm", "cm_rank", "cm_rel_cm")
+    CM_FEATURES = FEATURES + ("cm_rel", "from_cm", "cm_rank", "cm_rel_cm", "cm_gain")
 
     def __init__(self, resources: Resources, weights: dict[str, float] | None = None, k: int = 5,
                  cm_weights: dict[str, float] | None = None):
@@ -150,7 +150,8 @@ class Suggester:
         best = max(scored.values())
         cm_scored: dict[str, float] = {}
         if self.use_cm:
-            cm_scored = self.res.cm.slot_scores(sentence, i, [match_case(c, tok.text) for c in names])
+            cm_scored = self.res.cm.slot_scores(sentence, i, [tok.text] + [match_case(c, tok.text) for c in names])
+            cm_own = cm_scored.pop(tok.text, None)
             cm_scored = {norm(c): v for c, v in cm_scored.items()}
             cm_best = max(cm_scored.values(), default=0.0)
         out = []
@@ -175,5 +176,8 @@ class Suggester:
                 cr = max(-15.0, cm_scored.get(c, cm_best - 15.0) - cm_best)
                 out[-1][1].update({"cm_rel": cr, "from_cm": float(c in cm_rank),
                                    "cm_rank": 1.0 / (1 + cm_rank[c]) if c in cm_rank else 0.0,
-                                   "cm_rel_cm": cr if c in cm_rank else 0.0})
+                                   "cm_rel_cm": cr if c in cm_rank else 0.0,
+                                   # the model's gain on the corrected sentence over the text as it is
+                                   "cm_gain": (min(max(cm_scored[c] - cm_own, -15.0), 15.0) / 5
+                                               if cm_own is not None and c in cm_scored else 0.0)})
         return out

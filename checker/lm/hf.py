@@ -353,6 +353,39 @@ class ContextModel:
                     out.append(list(zip(tot, low)))
         return out
 
+    def masked_word_scores(self, sentences: Sequence[Sequence[str]],
+                           targets: Sequence[tuple[int, int]]) -> list[tuple[float, float]]:
+        """For each (sentence, word) target, with all of the word's pieces masked at once:
+        (sum of log P(own piece), best log-probability any piece gets at the word's first
+        position minus that of its own first piece). One batched pass for all targets."""
+        import torch
+
+        m = self.mlm
+        rows, spots = [], []
+        for si, wi in targets:
+            words = list(sentences[si])
+            lo = max(0, wi - 20)
+            ids, owner = m._encode(words[lo:wi + 20])
+            ids, owner = ids[:m.max_len], owner[:m.max_len]
+            pos = [p for p, k in enumerate(owner) if k == wi - lo]
+            x = list(ids)
+            for p in pos:
+                x[p] = m.tok.mask_token_id
+            rows.append(x or [m.tok.pad_token_id])
+            spots.append((pos, [ids[p] for p in pos]))
+        out: list[tuple[float, float]] = []
+        with torch.inference_mode():
+            for b in range(0, len(rows), 64):
+                x, att = self._batch(rows[b:b + 64])
+                lp = torch.log_softmax(m.model(input_ids=x, attention_mask=att).logits.float(), -1)
+                for r, (pos, own) in enumerate(spots[b:b + 64]):
+                    if not pos:
+                        out.append((0.0, 0.0))
+                        continue
+                    total = sum(float(lp[r, p, t]) for p, t in zip(pos, own))
+                    out.append((total, float(lp[r, pos[0]].max() - lp[r, pos[0], own[0]])))
+        return out
+
     def slot_scores(self, words: Sequence[str], i: int, candidates: Sequence[str]) -> dict[str, float]:
         """log-score of each candidate in slot ``i`` of the sentence: the pseudo-log-likelihood
         of its pieces (each masked in turn, the rest of the sentence visible), one batch."""
