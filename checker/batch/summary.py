@@ -38,6 +38,7 @@ class _Group:
         self.refs: list[list[str]] = []
         self.scorable = True
         self.lang: str | None = None
+        self.scores: dict[str, Any] | None = None
 
     def add(self, rec: dict, text: str, refs: list[str] | None, fix_at: float) -> None:
         self.lang = self.lang or rec.get("lang")
@@ -56,6 +57,13 @@ class _Group:
             self.fixed.append(fixed)
             self.refs.append(refs)
 
+    def finish(self) -> None:
+        """Score now and drop the texts: a run over many systems keeps one system in memory."""
+        if self.scores is None and self.scorable and self.hyps:
+            self.scores = mt_scores(self.hyps, self.fixed, self.refs, self.lang)
+            self.scores["segments_changed_by_fixes"] = self.changed
+        self.hyps, self.fixed, self.refs = [], [], []
+
     def to_dict(self, with_scores: bool) -> dict[str, Any]:
         per_1k = lambda n: round(1000 * n / self.words, 3) if self.words else 0.0  # noqa: E731
         d: dict[str, Any] = {
@@ -64,9 +72,10 @@ class _Group:
             "per_1k_by_kind": {k: per_1k(v) for k, v in sorted(self.kinds.items())},
             "score_histogram": {f"{BINS[i]:.1f}-{min(BINS[i + 1], 1.0):.1f}": c for i, c in enumerate(self.hist)},
         }
-        if with_scores and self.scorable and self.hyps:
-            d["mt_scores"] = mt_scores(self.hyps, self.fixed, self.refs, self.lang)
-            d["mt_scores"]["segments_changed_by_fixes"] = self.changed
+        if with_scores:
+            self.finish()
+            if self.scores:
+                d["mt_scores"] = self.scores
         return d
 
 
@@ -106,8 +115,22 @@ def summarize(units: list[Unit], opts, problems: list[InputProblem]) -> tuple[di
     by_file: dict[str, _Group] = {}
     by_sys: dict[str, _Group] = {}
     shown: list[dict] = []
+    # a system whose files are all behind us (the WMT layout: one file per system) is scored at once
+    last_file = {str(u.path): u.system for u in units if u.system}
+    last_of = {}
+    for u in units:
+        if u.system:
+            last_of[u.system] = str(u.path)
+    prev = None
     with open(seg_path, encoding="utf-8") as f:
         for r, line in zip(records(units, opts.fields, []), f):
+            if prev is not None and r.path != prev:
+                sysname = last_file.get(prev)
+                if sysname and last_of.get(sysname) == prev and sysname in by_sys:
+                    by_sys[sysname].finish()
+                if not by_sys and prev in by_file:
+                    by_file[prev].finish()
+            prev = r.path
             rec = json.loads(line)
             if rec["anomalies"] and len(shown) < MAX_SHOWN:
                 shown.append({"path": r.path, "line": r.line + 1, "id": r.id, "system": r.system or "",
