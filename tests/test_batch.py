@@ -79,6 +79,16 @@ def test_sacrebleu_scores_match_sacrebleu_run_directly(wmt, wmt_run):
                         "-b", "-w", "2"], capture_output=True, text=True, check=True)
     assert [float(x) for x in json.loads(r.stdout)] == [m["BLEU"]["as_is"], m["chrF"]["as_is"], m["TER"]["as_is"]]
     assert m["BLEU"]["signature"].startswith("nrefs:1|case:mixed")
+    # the "fixed" scores are sacrebleu's on the fixed text
+    import sacrebleu
+
+    from checker.batch.summary import apply_fixes
+
+    segs = [s for s in segments(out) if s["system"] == "de-en:noisy"]
+    fixed = [apply_fixes(t, s["anomalies"], 0.5) for t, s in zip(EN, segs)]
+    assert round(sacrebleu.corpus_chrf(fixed, [EN_CLEAN]).score, 2) == m["chrF"]["fixed"]
+    assert round(sacrebleu.corpus_ter(fixed, [EN_CLEAN]).score, 2) == m["TER"]["fixed"]
+    assert round(sacrebleu.corpus_bleu(fixed, [EN_CLEAN]).score, 2) == m["BLEU"]["fixed"]
 
 
 def test_formats_fields_and_languages_from_names(tmp_path):

@@ -96,11 +96,21 @@ def mt_scores(hyps: list[str], fixed: list[str], refs: list[list[str]], lang: st
 
     n_refs = min(len(r) for r in refs)
     streams = [[r[k] for r in refs] for k in range(n_refs)]
+    changed = [i for i, (h, f) in enumerate(zip(hyps, fixed)) if h != f]
     out: dict[str, Any] = {"references": n_refs}
     asian = lang in ("zh", "ja", "ko")
     for name, metric in (("BLEU", BLEU(tokenize=_bleu_tokenizer(lang))), ("chrF", CHRF()), ("TER", TER(asian_support=asian))):
-        before = metric.corpus_score(hyps, streams)
-        after = metric.corpus_score(fixed, streams)
+        # sacrebleu sums per-segment statistics; only the segments a fix changed are scored
+        # again (TER over a whole WMT system takes seconds; this is what sacrebleu's own
+        # significance tests do with the same methods)
+        stats = metric._extract_corpus_statistics(hyps, streams)
+        before = metric._aggregate_and_compute(stats)
+        if changed:
+            new = metric._extract_corpus_statistics([fixed[i] for i in changed], [[s[i] for i in changed] for s in streams])
+            stats = list(stats)
+            for i, st in zip(changed, new):
+                stats[i] = st
+        after = metric._aggregate_and_compute(stats)
         out[name] = {"as_is": round(before.score, 2), "fixed": round(after.score, 2),
                      "delta": round(after.score - before.score, 2), "signature": str(metric.get_signature())}
     return out
