@@ -39,6 +39,7 @@ class _Group:
         self.scorable = True
         self.lang: str | None = None
         self.scores: dict[str, Any] | None = None
+        self.future = None
 
     def add(self, rec: dict, text: str, refs: list[str] | None, fix_at: float) -> None:
         self.lang = self.lang or rec.get("lang")
@@ -57,11 +58,14 @@ class _Group:
             self.fixed.append(fixed)
             self.refs.append(refs)
 
-    def finish(self) -> None:
-        """Score now and drop the texts: a run over many systems keeps one system in memory."""
-        if self.scores is None and self.scorable and self.hyps:
-            self.scores = mt_scores(self.hyps, self.fixed, self.refs, self.lang)
-            self.scores["segments_changed_by_fixes"] = self.changed
+    def finish(self, pool=None) -> None:
+        """Score (in ``pool`` when given) and drop the texts: a run over many systems does not
+        keep them all in memory."""
+        if self.scores is None and self.future is None and self.scorable and self.hyps:
+            if pool is not None:
+                self.future = pool.submit(mt_scores, self.hyps, self.fixed, self.refs, self.lang)
+            else:
+                self.scores = mt_scores(self.hyps, self.fixed, self.refs, self.lang)
         self.hyps, self.fixed, self.refs = [], [], []
 
     def to_dict(self, with_scores: bool) -> dict[str, Any]:
@@ -74,8 +78,10 @@ class _Group:
         }
         if with_scores:
             self.finish()
+            if self.future is not None:
+                self.scores, self.future = self.future.result(), None
             if self.scores:
-                d["mt_scores"] = self.scores
+                d["mt_scores"] = {**self.scores, "segments_changed_by_fixes": self.changed}
         return d
 
 
@@ -131,15 +137,30 @@ def summarize(units: list[Unit], opts, problems: list[InputProblem]) -> tuple[di
     for u in units:
         if u.system:
             last_of[u.system] = str(u.path)
+    # TER is slow (seconds per WMT system): systems are scored in -j processes while reading goes on
+    pool = None
+    if getattr(opts, "jobs", 1) > 1:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        pool = cf.ProcessPoolExecutor(opts.jobs, mp_context=mp.get_context("spawn"))
+    try:
+        return _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_file, last_of, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_file, last_of, pool):
     prev = None
     with open(seg_path, encoding="utf-8") as f:
         for r, line in zip(records(units, opts.fields, []), f):
             if prev is not None and r.path != prev:
                 sysname = last_file.get(prev)
                 if sysname and last_of.get(sysname) == prev and sysname in by_sys:
-                    by_sys[sysname].finish()
+                    by_sys[sysname].finish(pool)
                 if not by_sys and prev in by_file:
-                    by_file[prev].finish()
+                    by_file[prev].finish(pool)
             prev = r.path
             rec = json.loads(line)
             if rec["anomalies"] and len(shown) < MAX_SHOWN:
