@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--engine", choices=("local", "dask"), default="local", help="where chunks run")
     b.add_argument("--address", help="Dask scheduler address for --engine dask, e.g. tcp://127.0.0.1:8786")
     b.add_argument("--fix-at", type=float, default=0.5, help="apply top suggestions scoring at least this for the 'fixed' MT scores")
+    b.add_argument("--metrics", default="bleu,chrf,ter",
+                   help="sacrebleu metrics for systems with references: any of bleu,chrf,ter, or none")
     b.add_argument("--restart", action="store_true", help="discard a previous run in --out instead of resuming it")
     b.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr (auto: when it is a terminal)")
@@ -103,6 +105,17 @@ def _is_batch(args) -> bool:
                 and (one == "-" or not one.endswith((".jsonl", ".tsv", ".csv")) or args.input_format == "text"))
 
 
+def _metrics(spec: str) -> tuple[str, ...]:
+    names = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER"}
+    parts = [p.strip().lower() for p in spec.split(",") if p.strip()]
+    if parts == ["none"]:
+        return ()
+    bad = [p for p in parts if p not in names]
+    if bad:
+        raise UsageError(f"--metrics: unknown {', '.join(bad)} (bleu, chrf, ter, or none)")
+    return tuple(names[p] for p in parts)
+
+
 def cmd_batch(args) -> int:
     from .batch.runner import BatchOptions, run_batch
 
@@ -119,6 +132,7 @@ def cmd_batch(args) -> int:
     opts = BatchOptions(paths=args.paths, out=args.out, fmt=args.input_format, fields=args.field, lang=lang,
                         checker=kwargs, jobs=args.jobs, engine=args.engine, address=args.address,
                         file_context=not args.no_file_context, fix_at=args.fix_at, restart=args.restart,
+                        metrics=_metrics(args.metrics),
                         progress={"auto": None, "always": True, "never": False}[args.progress])
     written, problems = run_batch(opts)
     for p in problems:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, TextIO
@@ -32,6 +33,7 @@ class BatchOptions:
     address: str | None = None
     file_context: bool = True
     fix_at: float = 0.5
+    metrics: tuple[str, ...] = ("BLEU", "chrF", "TER")
     progress: bool | None = None  # None: when stderr is a terminal
     restart: bool = False
     chunk: int = 64
@@ -130,6 +132,7 @@ def iter_tasks(units: list[Unit], opts: BatchOptions, problems: list[InputProble
 
 def run_batch(opts: BatchOptions, stdout: TextIO | None = None) -> tuple[int, list[InputProblem]]:
     """Run the scan; returns (records written in this run, input problems)."""
+    t0 = time.monotonic()
     units = discover(opts.paths, opts.fmt)
     _resolve_langs(units, opts)
     total = sum(1 for _ in records(units, opts.fields, []))
@@ -160,7 +163,9 @@ def run_batch(opts: BatchOptions, stdout: TextIO | None = None) -> tuple[int, li
         from .report_html import render_report
         from .summary import summarize
 
+        t_check = time.monotonic() - t0
         summary, shown = summarize(units, opts, problems)
+        summary["timing"] = {"check_s": round(t_check, 1), "summary_s": round(time.monotonic() - t0 - t_check, 1)}
         _atomic(Path(opts.out) / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
         _atomic(Path(opts.out) / "report.html", render_report(summary, shown))
     return written, problems

@@ -12,6 +12,7 @@ from ..version import __version__
 from .sources import InputProblem, Unit, records
 
 BINS = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001]
+METRICS = ("BLEU", "chrF", "TER")
 
 
 def apply_fixes(text: str, anomalies: list[dict], fix_at: float) -> str:
@@ -29,7 +30,8 @@ def apply_fixes(text: str, anomalies: list[dict], fix_at: float) -> str:
 
 
 class _Group:
-    def __init__(self) -> None:
+    def __init__(self, metrics: tuple[str, ...] = METRICS) -> None:
+        self.metrics = metrics
         self.segments = self.words = self.anomalies = self.changed = 0
         self.kinds: Counter[str] = Counter()
         self.hist = [0] * (len(BINS) - 1)
@@ -61,11 +63,11 @@ class _Group:
     def finish(self, pool=None) -> None:
         """Score (in ``pool`` when given) and drop the texts: a run over many systems does not
         keep them all in memory."""
-        if self.scores is None and self.future is None and self.scorable and self.hyps:
+        if self.scores is None and self.future is None and self.scorable and self.hyps and self.metrics:
             if pool is not None:
-                self.future = pool.submit(mt_scores, self.hyps, self.fixed, self.refs, self.lang)
+                self.future = pool.submit(mt_scores, self.hyps, self.fixed, self.refs, self.lang, self.metrics)
             else:
-                self.scores = mt_scores(self.hyps, self.fixed, self.refs, self.lang)
+                self.scores = mt_scores(self.hyps, self.fixed, self.refs, self.lang, self.metrics)
         self.hyps, self.fixed, self.refs = [], [], []
 
     def to_dict(self, with_scores: bool) -> dict[str, Any]:
@@ -96,7 +98,8 @@ def _bleu_tokenizer(lang: str | None) -> str:
     return "13a"
 
 
-def mt_scores(hyps: list[str], fixed: list[str], refs: list[list[str]], lang: str | None = None) -> dict[str, Any]:
+def mt_scores(hyps: list[str], fixed: list[str], refs: list[list[str]], lang: str | None = None,
+              metrics: tuple[str, ...] = METRICS) -> dict[str, Any]:
     """sacrebleu BLEU, chrF and TER as is and after fixes, with sacrebleu's signatures."""
     from sacrebleu.metrics import BLEU, CHRF, TER
 
@@ -106,6 +109,8 @@ def mt_scores(hyps: list[str], fixed: list[str], refs: list[list[str]], lang: st
     out: dict[str, Any] = {"references": n_refs}
     asian = lang in ("zh", "ja", "ko")
     for name, metric in (("BLEU", BLEU(tokenize=_bleu_tokenizer(lang))), ("chrF", CHRF()), ("TER", TER(asian_support=asian))):
+        if name not in metrics:
+            continue
         # sacrebleu sums per-segment statistics; only the segments a fix changed are scored
         # again (TER over a whole WMT system takes seconds; this is what sacrebleu's own
         # significance tests do with the same methods)
@@ -166,9 +171,9 @@ def _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_fil
             if rec["anomalies"] and len(shown) < MAX_SHOWN:
                 shown.append({"path": r.path, "line": r.line + 1, "id": r.id, "system": r.system or "",
                               "text": r.text, "anomalies": rec["anomalies"]})
-            by_file.setdefault(r.path, _Group()).add(rec, r.text, r.reference, opts.fix_at)
+            by_file.setdefault(r.path, _Group(opts.metrics)).add(rec, r.text, r.reference, opts.fix_at)
             if r.system:
-                by_sys.setdefault(r.system, _Group()).add(rec, r.text, r.reference, opts.fix_at)
+                by_sys.setdefault(r.system, _Group(opts.metrics)).add(rec, r.text, r.reference, opts.fix_at)
     systems = {k: g.to_dict(True) for k, g in sorted(by_sys.items())}
     files = {k: g.to_dict(not by_sys) for k, g in sorted(by_file.items())}
     total = _Group()
