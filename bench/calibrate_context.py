@@ -32,12 +32,12 @@ from checker.lexicon import norm  # noqa: E402
 from checker.suggest import Suggester  # noqa: E402
 
 FA_BUDGET = 1.0
-NEG_WEIGHT = 3.0
+MIN_THRESHOLD = 0.05
 _SUGGEST_KINDS = ("non-word", "misspelling", "wrong-word")
 
 
-def collect(args: tuple[str, str, str, str, int]) -> dict:
-    d, lang, src_lang, spec, max_lines = args
+def collect(args: tuple[str, str, str, str, int, int]) -> dict:
+    d, lang, src_lang, spec, max_lines, suggest_lines = args
     d = Path(d)
     chk = Checker(lang=lang, threshold=0.0, context_model=spec)
     read = lambda name: split_lines((d / f"{lang}.{name}.txt").read_text(encoding="utf-8"))[:max_lines]  # noqa: E731
@@ -46,7 +46,7 @@ def collect(args: tuple[str, str, str, str, int]) -> dict:
     nctx, cctx = word_counts(noisy), word_counts(clean)
     _, _, sug = chk._parts(lang)
     X, y, C, sx, sy = [], [], [], [], []
-    for line, src, g in zip(noisy, srcs, gold):
+    for li, (line, src, g) in enumerate(zip(noisy, srcs, gold)):
         doc = chk.annotate(line, src, src_lang, context=nctx)
         spans = g["spans"]
         for t in doc.tokens:
@@ -58,7 +58,7 @@ def collect(args: tuple[str, str, str, str, int]) -> dict:
                 continue  # another kind's error: neither a positive nor a clean negative
             X.append([f[k] for k in CONTEXT_FEATURES])
             y.append(int(bool(hit)))
-        for s in spans:
+        for s in spans if li < suggest_lines else []:
             if s["kind"] not in _SUGGEST_KINDS or not s["original"]:
                 continue
             tok = next((t for t in doc.tokens if t.start == s["start"] and t.end == s["end"]), None)
@@ -79,7 +79,9 @@ def main() -> None:
     ap.add_argument("--detector", default=str(ROOT / "models" / "detector.json"))
     ap.add_argument("--context-model", default="embedded")
     ap.add_argument("--max-lines", type=int, default=250)
+    ap.add_argument("--suggest-lines", type=int, default=120, help="dev lines per language for the suggester rows")
     ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("--keep-suggester", action="store_true", help="refit the wrong-word model only")
     args = ap.parse_args()
     dev = Path(args.bench) / "dev"
     manifest = json.loads((dev / "manifest.json").read_text())
@@ -87,22 +89,31 @@ def main() -> None:
 
     cm = load_context_model(args.context_model)
     langs = [l for l in sorted(manifest["langs"]) if cm.covers(l)]
-    jobs = [(str(dev), l, manifest["langs"][l]["src_lang"], args.context_model, args.max_lines) for l in langs]
+    jobs = [(str(dev), l, manifest["langs"][l]["src_lang"], args.context_model, args.max_lines, args.suggest_lines) for l in langs]
     t0 = time.time()
     with Pool(args.j) as pool:
         parts = pool.map(collect, jobs)
     print(f"collected {len(parts)} languages in {time.time() - t0:.0f}s", file=sys.stderr)
+    import pickle
 
+    (ROOT / "build").mkdir(exist_ok=True)
+    (ROOT / "build" / "calib_ctx_parts.pkl").write_bytes(pickle.dumps(parts))
+    fit(parts, args, cm.name)
+
+
+def fit(parts: list[dict], args, cm_name: str) -> None:
     X = np.array([r for p in parts for r in p["X"] + p["C"]], float)
     y = np.array([v for p in parts for v in p["y"] + [0] * len(p["C"])], float)
-    w = fit_logistic(X, y, sw=np.where(y > 0, 1.0, NEG_WEIGHT))
+    # unweighted: the probabilities keep the dev prior (wrong words are rare), and each language's
+    # threshold is wherever its clean-text budget puts it, below 0.5 if need be
+    w = fit_logistic(X, y)
     weights = {k: round(float(v), 4) for k, v in zip(CONTEXT_FEATURES, w)}
     thresholds, report = {}, {}
     for p in parts:
         sig = lambda a: 1 / (1 + np.exp(-np.clip(np.array(a, float).reshape(-1, len(CONTEXT_FEATURES)) @ w, -40, 40)))  # noqa: E731
         clean = np.sort(sig(p["C"]))[::-1]
         allowed = int(FA_BUDGET * p["words"] / 1000)
-        thr = max(0.5, float(clean[allowed]) + 1e-6 if allowed < len(clean) else 0.5)
+        thr = max(MIN_THRESHOLD, float(clean[allowed]) + 1e-6 if allowed < len(clean) else MIN_THRESHOLD)
         thresholds[p["lang"]] = round(min(thr, 0.999999), 6)
         pos = sig([x for x, v in zip(p["X"], p["y"]) if v]) if sum(p["y"]) else np.array([])
         report[p["lang"]] = {"threshold": thresholds[p["lang"]], "dev_recall": round(float((pos >= thr).mean()), 3) if len(pos) else None,
@@ -114,9 +125,9 @@ def main() -> None:
     path = Path(args.detector)
     cfg = json.loads(path.read_text())
     cfg["context"] = {"weights": weights, "thresholds": thresholds, "default_threshold": 0.999999,
-                      "fa_budget_per_1k": FA_BUDGET, "model": cm.name,
+                      "fa_budget_per_1k": FA_BUDGET, "model": cm_name,
                       "rows": int(len(y)), "positives": int(y.sum())}
-    if sw is not None:
+    if sw is not None and not args.keep_suggester:
         cfg["suggester_cm"] = {k: round(float(v), 4) for k, v in zip(Suggester.CM_FEATURES, sw)}
     path.write_text(json.dumps(cfg, indent=1, sort_keys=True) + "\n")
     print(json.dumps({"weights": weights, "per_lang": report, "suggester_cm": cfg.get("suggester_cm")}, indent=1))

@@ -74,7 +74,9 @@ def main() -> None:
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     words = sum(len(l.split()) for l in lines)
 
-    res = {"model_forward": model_throughput(args.model, [l.split() for l in lines[:800]], args.runs)}
+    # the processes are timed first: a child forked from a parent that has loaded torch would
+    # report the parent's pages in its peak RSS
+    res = {}
     py = sys.executable
     scan = [py, "-m", "checker", "scan", str(corpus), "--lang", "en"]
     modes = {"default (n-gram only)": scan, "context model on every sentence": scan + ["--context-model", args.model]}
@@ -91,6 +93,7 @@ def main() -> None:
            "with context model": [timed(check + ["--context-model", args.model]) for _ in range(args.runs)]}
     res["checker_check_sample"] = {k: {"wall_s": round(statistics.median(w for w, _ in v), 2),
                                        "peak_rss_mib": round(max(r for _, r in v))} for k, v in mem.items()}
+    res["model_forward"] = model_throughput(args.model, [l.split() for l in lines[:800]], args.runs)
     print(json.dumps(res, indent=1))
 
 

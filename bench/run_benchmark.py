@@ -35,6 +35,8 @@ PY = sys.executable
 
 
 def ours(path: Path, lang: str, out: Path, src: Path | None = None, src_lang: str | None = None) -> None:
+    if REUSE_OURS and out.exists() and out.stat().st_mtime > path.stat().st_mtime:
+        return
     cmd = [PY, "-m", "checker", "scan", str(path), "--lang", lang, "--format", "jsonl", "--context-model", CONTEXT_MODEL]
     if src is not None:
         cmd += ["--source", str(src), "--source-lang", src_lang]
@@ -43,6 +45,8 @@ def ours(path: Path, lang: str, out: Path, src: Path | None = None, src_lang: st
 
 
 REUSE_PEER = False
+REUSE_OURS = False
+NO_WMT = False
 CONTEXT_MODEL = "none"
 
 
@@ -72,7 +76,7 @@ def run_lang(lang: str, test: Path, src_lang: str, out: Path, shared: Path) -> d
             continue
         r = {"synthetic": score_file(test / f"{lang}.gold.jsonl", noisy_pred, test / f"{lang}.noisy.txt", test / f"{lang}.clean.txt"),
              "flores_clean": score_file(None, clean_pred, test / f"{lang}.clean.txt")}
-        ref = WMT_REFS.get(lang)
+        ref = None if NO_WMT else WMT_REFS.get(lang)
         if ref:
             rp = shared / "corpora" / "wmt22" / "references" / f"generaltest2022.{ref}"
             pred = out / f"{lang}.wmtref.{who}.jsonl"
@@ -157,10 +161,15 @@ def main() -> None:
     ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--no-mqm", action="store_true")
     ap.add_argument("--reuse-peer", action="store_true", help="keep Hunspell outputs newer than their inputs")
+    ap.add_argument("--no-wmt", action="store_true", help="skip the WMT22 reference false-alarm check")
+    ap.add_argument("--reuse-ours", action="store_true", help="keep our outputs from an interrupted run")
     ap.add_argument("--context-model", default="none", help="checker's --context-model (e.g. embedded)")
     args = ap.parse_args()
-    global REUSE_PEER, CONTEXT_MODEL
+    global REUSE_PEER, CONTEXT_MODEL, REUSE_OURS
     REUSE_PEER = args.reuse_peer
+    REUSE_OURS = args.reuse_ours
+    global NO_WMT
+    NO_WMT = args.no_wmt
     CONTEXT_MODEL = args.context_model
     test = Path(args.bench) / "test"
     out = Path(args.out)

@@ -183,8 +183,8 @@ class Detector:
                 continue
             out.append(Anomaly(t.start, t.end, t.text, self._kind(t, doc), p, self._reason(t),
                                evidence=dict(t.evidence)))
-        out.extend(self._wrong_words(doc, min_score, {a.start for a in out}))
         out = [a for a in out if a.score >= thr]
+        out.extend(self._wrong_words(doc, min_score, {a.start for a in out}))  # own thresholds
         out.sort(key=lambda a: a.start)
         return out
 

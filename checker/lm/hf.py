@@ -32,6 +32,7 @@ def _load(name_or_path: str, kind: str, device: str | None, dtype: str | None):
     from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
 
     transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bars in a CLI's output
+    transformers.utils.logging.set_verbosity_error()  # long inputs are windowed here, not truncated blindly
     local = Path(name_or_path).is_dir()
     try:
         tok = AutoTokenizer.from_pretrained(name_or_path, local_files_only=offline() and not local)
@@ -207,12 +208,21 @@ class MaskedLM(_HFBase):
             scores.sort(key=lambda cs: -cs[1])
             return scores
         # one mask token in the gap; the top pieces that are whole words are the candidates
-        text_l = " ".join(left)
-        text = (text_l + " " if text_l else "") + self.tok.mask_token + (" " + " ".join(right) if right else "")
-        enc = self.tok(text, return_tensors="pt", truncation=True, max_length=self.max_len)
+        left, right = list(left), list(right)
+        while True:
+            text_l = " ".join(left)
+            text = (text_l + " " if text_l else "") + self.tok.mask_token + (" " + " ".join(right) if right else "")
+            enc = self.tok(text, return_tensors="pt")
+            if enc["input_ids"].shape[1] <= self.max_len or not (left or right):
+                break
+            left, right = left[len(left) // 3:], right[:len(right) * 2 // 3]  # shrink the context to fit
+        enc = {k2: v[:, :self.max_len] for k2, v in enc.items()}
+        hit = (enc["input_ids"][0] == self.tok.mask_token_id).nonzero()
+        if not len(hit):
+            return []
         with torch.inference_mode():
             logits = self.model(**{k2: v.to(self.device) for k2, v in enc.items()}).logits[0].float()
-        mpos = (enc["input_ids"][0] == self.tok.mask_token_id).nonzero()[0].item()
+        mpos = hit[0].item()
         lp = torch.log_softmax(logits[mpos], -1)
         top = torch.topk(lp, min(int(limit or 5 * k), lp.numel()))
         out = []
