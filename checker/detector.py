@@ -229,8 +229,9 @@ class Detector:
         if "perplexity" in t.evidence:
             parts.append(t.evidence["perplexity"]["note"])
         cx = t.evidence.get("context")
-        if cx and cx["lp"] < -10:
-            parts.append(f"the context model finds it out of place in this sentence (log-probability {cx['lp']:.1f})")
+        if cx:  # the neural model's own view, when it is on
+            parts.append(f"the context model gives it log-probability {cx['lp']:.1f} in this sentence"
+                         + (f" and prefers another word by {cx['gain']:.1f} nats" if cx.get("gain") else ""))
         if t.evidence.get("names", {}).get("in_source"):
             parts.append("also in the source")
         return "; ".join(parts)
