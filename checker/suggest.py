@@ -122,7 +122,7 @@ class Suggester:
         n = norm(tok.text)
         cands: dict[str, bool] = {}
         if not self.res.unsegmented:
-            for c in edits1(n, _alphabet(lex)):
+            for c in sorted(edits1(n, _alphabet(lex))):
                 if lex.zipf(c) >= 2.5:
                     cands[c] = False
         rank: dict[str, int] = {}

@@ -40,7 +40,7 @@ def best_neighbour(word: str, lex: Lexicon, min_zipf: float = 3.0) -> tuple[str,
     floor = 10 ** (min_zipf - 9.0)
     best, best_f = None, 0.0
     freq = lex.freq
-    for c in edits1(w, _alphabet(lex)):
+    for c in sorted(edits1(w, _alphabet(lex))):  # sorted: ties go the same way in every process
         f = freq(c)
         if f >= floor and f > best_f:
             best, best_f = c, f
