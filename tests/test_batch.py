@@ -24,6 +24,23 @@ def scan(*argv, timeout=600):
                           text=True, timeout=timeout, cwd=ROOT, env=env)
 
 
+def finished_run(tmp_path_factory, name: str, *argv) -> tuple[Path, subprocess.CompletedProcess]:
+    """A completed `scan ... --out` into a fresh directory (module fixtures share it)."""
+    out = tmp_path_factory.mktemp(name) / "run"
+    r = scan(*argv, "--out", out)
+    assert r.returncode == 0, r.stderr
+    return out, r
+
+
+def wmt_dir(d: Path, files: dict[str, str]) -> Path:
+    """A WMT-layout directory: {"sources/x": text, ...}."""
+    for sub in ("sources", "references", "system-outputs"):
+        (d / sub).mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (d / name).write_text(text)
+    return d
+
+
 def segments(out: Path) -> list[dict]:
     return [json.loads(l) for l in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
 
@@ -32,23 +49,17 @@ def segments(out: Path) -> list[dict]:
 def wmt(tmp_path_factory):
     """A small corpus in the WMT layout: two systems (the sample with and without its errors),
     the clean text as reference, an unsupported target language beside them."""
-    d = tmp_path_factory.mktemp("wmt")
-    for sub in ("sources", "references", "system-outputs"):
-        (d / sub).mkdir()
-    (d / "sources" / "test.de-en.src.de").write_text("\n".join(f"Quelle {i}." for i in range(len(EN))) + "\n")
-    (d / "references" / "test.de-en.ref.A.en").write_text("\n".join(EN_CLEAN) + "\n")
-    (d / "system-outputs" / "test.de-en.hyp.noisy.en").write_text("\n".join(EN) + "\n")
-    (d / "system-outputs" / "test.de-en.hyp.clean.en").write_text("\n".join(EN_CLEAN) + "\n")
-    (d / "system-outputs" / "test.en-liv.hyp.x.liv").write_text("Tere\n")
-    return d
+    return wmt_dir(tmp_path_factory.mktemp("wmt"), {
+        "sources/test.de-en.src.de": "\n".join(f"Quelle {i}." for i in range(len(EN))) + "\n",
+        "references/test.de-en.ref.A.en": "\n".join(EN_CLEAN) + "\n",
+        "system-outputs/test.de-en.hyp.noisy.en": "\n".join(EN) + "\n",
+        "system-outputs/test.de-en.hyp.clean.en": "\n".join(EN_CLEAN) + "\n",
+        "system-outputs/test.en-liv.hyp.x.liv": "Tere\n"})
 
 
 @pytest.fixture(scope="module")
 def wmt_run(wmt, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out") / "run"
-    r = scan(wmt, "--out", out, "--progress", "never")
-    assert r.returncode == 0, r.stderr
-    return out, r
+    return finished_run(tmp_path_factory, "out", wmt, "--progress", "never")
 
 
 def test_wmt_layout_segments_and_summary(wmt, wmt_run):
@@ -122,12 +133,9 @@ def test_input_problems_name_file_and_line_and_the_rest_is_kept(tmp_path):
     good = [json.dumps({"text": t}) for t in EN[:5]]
     (d / "a.jsonl").write_text("\n".join(good[:2] + ['{"text": "broken', "[1, 2]"] + good[2:]) + "\n")
     (d / "b.tsv").write_text("id\ttext\n1\tOne line.\n2\n3\tThree lines.\n")
-    wmt = tmp_path / "wmt"
-    for sub in ("sources", "references", "system-outputs"):
-        (wmt / sub).mkdir(parents=True)
-    (wmt / "sources" / "t.de-en.src.de").write_text("Eins.\nZwei.\n")
-    (wmt / "references" / "t.de-en.ref.A.en").write_text("One.\nTwo.\nThree.\n")
-    (wmt / "system-outputs" / "t.de-en.hyp.s.en").write_text("One.\nTwo.\nThree.\n")
+    wmt = wmt_dir(tmp_path / "wmt", {"sources/t.de-en.src.de": "Eins.\nZwei.\n",
+                                     "references/t.de-en.ref.A.en": "One.\nTwo.\nThree.\n",
+                                     "system-outputs/t.de-en.hyp.s.en": "One.\nTwo.\nThree.\n"})
     out = tmp_path / "out"
     r = scan(d, wmt, "--out", out, "--lang", "en", "--progress", "never")
     assert r.returncode == 3
@@ -183,10 +191,7 @@ def big(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def big_reference(big, tmp_path_factory):
-    out = tmp_path_factory.mktemp("ref") / "run"
-    r = scan(big, "--out", out, "-j", "2")
-    assert r.returncode == 0, r.stderr
-    return out
+    return finished_run(tmp_path_factory, "ref", big, "-j", "2")[0]
 
 
 def test_a_run_killed_with_sigkill_resumes_without_loss_or_duplicates(big, big_reference, tmp_path):
