@@ -64,6 +64,32 @@ def score_file(gold: Path | None, pred: Path, lines: Path, clean: Path | None = 
                     clean=ev.read_lines(clean) if clean else None).to_dict()
 
 
+#: real errors found in the "clean" reference texts (typos, homoglyph words the translators left),
+#: checked by hand; a flag on one is not a false alarm. Columns: corpus (flores|wmt), lang, line
+#: (0-based in the FLORES file or the WMT22 reference file), token, correction, note.
+CLEAN_ERRORS = ROOT / "bench" / "clean_text_errors.tsv"
+
+
+def clean_errors(corpus: str, lang: str) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    if CLEAN_ERRORS.exists():
+        for row in CLEAN_ERRORS.read_text(encoding="utf-8").splitlines()[1:]:
+            c, l, line, token = row.split("\t")[:4]
+            if c == corpus and l == lang:
+                out.setdefault(int(line), set()).add(token)
+    return out
+
+
+def score_clean(pred: Path, lines: Path, errors: dict[int, set[str]]) -> dict:
+    """False alarms on clean text, raw and without flags on listed real errors."""
+    r = score_file(None, pred, lines)
+    p = ev.load_scan_jsonl(pred)
+    listed = sum(1 for i, anoms in p.items() for a in anoms if a["text"].strip() in errors.get(i, ()))
+    r["listed_real_errors_flagged"] = listed
+    r["fa_per_1k_words_excluding_listed"] = (r["false_alarms"] - listed) * 1000 / r["words"] if r["words"] else None
+    return r
+
+
 def run_lang(lang: str, test: Path, src_lang: str, out: Path, shared: Path) -> dict:
     res: dict = {"lang": lang}
     for who in ("ours", "hunspell"):
@@ -75,7 +101,8 @@ def run_lang(lang: str, test: Path, src_lang: str, out: Path, shared: Path) -> d
             res[who] = None
             continue
         r = {"synthetic": score_file(test / f"{lang}.gold.jsonl", noisy_pred, test / f"{lang}.noisy.txt", test / f"{lang}.clean.txt"),
-             "flores_clean": score_file(None, clean_pred, test / f"{lang}.clean.txt")}
+             "flores_clean": score_clean(clean_pred, test / f"{lang}.clean.txt",
+                                         {i - 250: t for i, t in clean_errors("flores", lang).items() if i >= 250})}
         ref = None if NO_WMT else WMT_REFS.get(lang)
         if ref:
             rp = shared / "corpora" / "wmt22" / "references" / f"generaltest2022.{ref}"
@@ -84,7 +111,7 @@ def run_lang(lang: str, test: Path, src_lang: str, out: Path, shared: Path) -> d
                 ours(rp, lang, pred)
             else:
                 hunspell(rp, lang, pred)
-            r["wmt_ref"] = score_file(None, pred, rp)
+            r["wmt_ref"] = score_clean(pred, rp, clean_errors("wmt", lang))
         res[who] = r
     return res
 
@@ -112,13 +139,21 @@ def run_mqm(shared: Path, out: Path) -> dict:
     return res
 
 
+def _fa(m: dict) -> str:
+    """FA/1k, and in brackets without the listed real errors of the clean text when we flag some."""
+    raw = _f(m["fa_per_1k_words"])
+    if m.get("listed_real_errors_flagged"):
+        return f"{raw} ({_f(m['fa_per_1k_words_excluding_listed'])})"
+    return raw
+
+
 def _f(x, nd=2):
     return "n/a" if x is None else (f"{x:.{nd}f}" if isinstance(x, float) else str(x))
 
 
 def tables(results: list[dict], mqm: dict) -> str:
     out = ["## Synthetic test split: recall per kind (ours / Hunspell)", "",
-           "| lang | " + " | ".join(KINDS) + " | FA/1k FLORES clean | FA/1k WMT22 ref |",
+           "| lang | " + " | ".join(KINDS) + " | FA/1k FLORES clean (without listed real errors) | FA/1k WMT22 ref |",
            "|---" * (len(KINDS) + 3) + "|"]
     for r in results:
         o, h = r["ours"], r.get("hunspell")
@@ -127,10 +162,10 @@ def tables(results: list[dict], mqm: dict) -> str:
             ok = o["synthetic"]["recall_by_kind"].get(k)
             hk = h["synthetic"]["recall_by_kind"].get(k) if h else None
             cells.append("–" if ok is None else f"{_f(ok['recall'])} / {_f(hk['recall']) if hk else 'n/a'}")
-        fa = f"{_f(o['flores_clean']['fa_per_1k_words'])} / {_f(h['flores_clean']['fa_per_1k_words']) if h else 'n/a'}"
+        fa = f"{_fa(o['flores_clean'])} / {_f(h['flores_clean']['fa_per_1k_words']) if h else 'n/a'}"
         wr = "–"
         if "wmt_ref" in o:
-            wr = f"{_f(o['wmt_ref']['fa_per_1k_words'])} / {_f(h['wmt_ref']['fa_per_1k_words']) if h and 'wmt_ref' in h else 'n/a'}"
+            wr = f"{_fa(o['wmt_ref'])} / {_f(h['wmt_ref']['fa_per_1k_words']) if h and 'wmt_ref' in h else 'n/a'}"
         out.append(f"| {r['lang']} | " + " | ".join(cells) + f" | {fa} | {wr} |")
     out += ["", "## Synthetic test split: fix@1 / fix@3 per kind (ours; Hunspell fix@1 in brackets)", "",
             "| lang | " + " | ".join(KINDS) + " |", "|---" * (len(KINDS) + 1) + "|"]
@@ -148,6 +183,32 @@ def tables(results: list[dict], mqm: dict) -> str:
         o, h = r["ours"]["synthetic"], (r["hunspell"] or {}).get("synthetic") if r.get("hunspell") else None
         out.append(f"| {r['lang']} | {_f(o['precision'])} / {_f(h['precision']) if h else 'n/a'} | "
                    f"{_f(o['recall'])} / {_f(h['recall']) if h else 'n/a'} | {_f(o['f1'])} / {_f(h['f1']) if h else 'n/a'} |")
+    # gold spans carrying "variant" / "cap" (newer make_synthetic.py): one table each, else nothing
+    variants = sorted({v for r in results for v in r["ours"]["synthetic"].get("recall_by_variant", {})})
+    if variants:
+        langs = [r["lang"] for r in results]
+        out += ["", "## Synthetic test split: recall by variant (ours / Hunspell, spans)", "",
+                "| kind/variant | " + " | ".join(langs) + " |", "|---" * (len(langs) + 1) + "|"]
+        for v in variants:
+            cells = []
+            for r in results:
+                ov = r["ours"]["synthetic"].get("recall_by_variant", {}).get(v)
+                h = r.get("hunspell")
+                hv = h["synthetic"].get("recall_by_variant", {}).get(v) if h else None
+                cells.append("–" if ov is None else f"{_f(ov['recall'])} / {_f(hv['recall']) if hv else 'n/a'} ({ov['n']})")
+            out.append(f"| {v} | " + " | ".join(cells) + " |")
+    if any(r["ours"]["synthetic"].get("recall_cap_by_kind") for r in results):
+        out += ["", "## Synthetic test split: recall on capitalised-position spans per kind (ours / Hunspell, spans)", "",
+                "| lang | " + " | ".join(KINDS) + " |", "|---" * (len(KINDS) + 1) + "|"]
+        for r in results:
+            o, h = r["ours"]["synthetic"].get("recall_cap_by_kind", {}), r.get("hunspell")
+            hc = h["synthetic"].get("recall_cap_by_kind", {}) if h else None
+            cells = []
+            for k in KINDS:
+                ok = o.get(k)
+                hk = hc.get(k) if hc else None
+                cells.append("–" if ok is None else f"{_f(ok['recall'])} / {_f(hk['recall']) if hk else 'n/a'} ({ok['n']})")
+            out.append(f"| {r['lang']} | " + " | ".join(cells) + " |")
     out += ["", "## MQM-TED", "", "```", json.dumps(mqm, indent=1), "```"]
     return "\n".join(out) + "\n"
 

@@ -12,6 +12,8 @@ from .languages import normalize_lang
 from .langid import detect_language
 from .lexicon import norm
 from .lm.base import LanguageModel
+from .morphology import describe as describe_morphology
+from .translation import bundle_digest
 from .report import Report
 from .resources import Resources
 from .signals import DEFAULT_PIPELINE, get_signal
@@ -104,7 +106,11 @@ class Checker:
         if res.cm is not None and res.cm.covers(lang):
             lm += f"+{res.cm.name}"
         thr = self.threshold if self.threshold is not None else self.detector.threshold(lang)
-        return (f"checker:{__version__}|lang:{lang}|lm:{lm}|lex:wordfreq-{version('wordfreq')}"
+        lex = f"wordfreq-{version('wordfreq')}"
+        morph = describe_morphology(lang)
+        if morph:
+            lex += f"+{morph}"
+        return (f"checker:{__version__}|lang:{lang}|lm:{lm}|lex:{lex}|tr:{bundle_digest()}"
                 f"|det:{self.detector.digest}|thr:{thr:.3f}|signals:{'+'.join(self.pipeline)}")
 
     def annotate(self, text: str, source: str | None = None, source_lang: str | None = None,

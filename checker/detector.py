@@ -20,9 +20,17 @@ DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "detector.json"
 
 FEATURES = (
     "bias", "unknown", "zipf", "news", "explained", "cap", "cap_initial", "inner_cap", "recurring",
-    "in_source", "foreign_zipf", "foreign_margin", "neighbour", "neighbour_gain", "alien_latin",
+    "in_source", "foreign_zipf", "foreign_margin", "alien_latin",
     "length", "lm_gain", "lm_known", "foreign_run", "source_foreign", "source_margin",
     "char_z", "char_min",
+    # the noisy channel (checker.spelling): how much likelier the word is a slip of a common word
+    # than itself, alone and where capitalisation or an inflection would otherwise excuse it
+    "typo_gain", "variant", "init_typo", "cap_typo", "explained_typo", "init_unknown",
+    "morph_known", "morph_unknown",
+    # translators' behaviour with a word the source also has (checker.translation)
+    "src_kept", "src_dropped", "src_unseen",
+    "half_foreign", "doc_variant", "truncated", "src_unseen_margin", "src_cap", "src_cap_unseen",
+    "cap_unsupported", "src_rare", "src_title",
 )
 
 # Used only until calibration has written models/detector.json.
@@ -35,6 +43,9 @@ _FALLBACK = {
     "mojibake_score": 0.9,
 }
 
+
+#: a word of the source that translators keep less often than this is `untranslated`, not a name
+UNTRANSLATED_COPY_RATE = 0.3
 
 CONTEXT_FEATURES = ("bias", "lp", "low", "zipf", "length", "lp_zipf", "masked", "gain", "doubted")
 
@@ -68,9 +79,14 @@ def features(t: Token) -> dict[str, float] | None:
     px = t.evidence.get("perplexity")
     li = t.evidence.get("langid", {})
     z, fz = lx["zipf"], lx["foreign_zipf"]
-    explained = bool(lx.get("inflection") or lx.get("compound") or lx.get("parts_known"))
+    mk = lx.get("morph_known")
+    # a full-form dictionary knows every inflection: where it has none, the guessed one is moot
+    explained = bool(lx.get("inflection") or lx.get("compound") or lx.get("parts_known")) and mk is not False
     plain_unknown = (z == 0.0 and not explained and not nm.get("cap") and not nm.get("cap_initial")
                      and not lx.get("alien_latin"))
+    typo_gain = min(max(lx.get("typo_score", -9.0) - z, 0.0), 6.0) / 2
+    cap, initial = float(nm.get("cap", False)), float(nm.get("cap_initial", False))
+    cr = nm.get("copy_rate") if nm.get("in_source") else None
     return {
         "bias": 1.0,
         "unknown": float(z == 0.0),
@@ -84,8 +100,6 @@ def features(t: Token) -> dict[str, float] | None:
         "in_source": float(nm.get("in_source", False)),
         "foreign_zipf": fz,
         "foreign_margin": max(0.0, fz - z),
-        "neighbour": float(lx.get("neighbour") is not None),
-        "neighbour_gain": max(0.0, lx.get("neighbour_zipf", 0.0) - z) if lx.get("neighbour") else 0.0,
         "alien_latin": float(lx.get("alien_latin", False)),
         "length": min(len(t.text), 20) / 10,
         "lm_gain": min(max(px["gain"], 0.0), 20.0) / 5 if px else 0.0,
@@ -101,6 +115,37 @@ def features(t: Token) -> dict[str, float] | None:
         # lower-case, unexplained words (garbles versus rare real words)
         "char_z": min(max(lx.get("char_z", 0.0), -5.0), 3.0) if plain_unknown else 0.0,
         "char_min": (min(max(lx.get("char_min", 0.0) + 7.0, -8.0), 7.0) / 3 if plain_unknown else 0.0),
+        "typo_gain": typo_gain,
+        # the word is the diacritic-less (or mis-accented) spelling of a far more common word
+        "variant": float(lx.get("variant_zipf", 0.0) - z >= 1.0),
+        "init_typo": initial * typo_gain,
+        "cap_typo": cap * typo_gain,
+        "explained_typo": float(explained) * typo_gain,
+        # a sentence-initial capital says little about a word nobody writes
+        "init_unknown": initial * float(z == 0.0),
+        "morph_known": float(mk is True),
+        "morph_unknown": float(mk is False and z == 0.0),
+        "src_kept": float(cr) if cr is not None else 0.0,
+        # confident that translators do not keep it: seen often and rarely kept
+        "src_dropped": (1.0 - cr) * min(1.0, nm.get("copy_n", 0) / 5) if cr is not None else 0.0,
+        "src_unseen": float(bool(nm.get("in_source")) and cr is None),
+        "half_foreign": float(bool(lx.get("half_foreign"))),
+        # one slip from a word that recurs in the document while this form does not
+        "doc_variant": float(bool(nm.get("doc_variant"))),
+        # the beginning of a common word, cut short (an MT artefact)
+        "truncated": (min(max(lx.get("completion_zipf", 0.0) - 3.0, 0.0), 3.0) / 2 if z == 0.0 else 0.0),
+        # a source word translators were never seen with: much more common in the source
+        # language than in the target, or written like a name in the source
+        "src_unseen_margin": (min(lx.get("source_margin", 0.0), 4.0) / 4
+                              if nm.get("in_source") and cr is None and not lx.get("alien_latin") else 0.0),
+        "src_cap": float(bool(nm.get("src_cap"))),
+        # capitalised mid-sentence in the source and never seen by the statistics: a name
+        "src_cap_unseen": float(bool(nm.get("src_cap")) and cr is None),
+        # a capitalised unknown word that answers to nothing in the source
+        "cap_unsupported": float(bool(nm.get("unsupported"))),
+        "src_rare": float(bool(nm.get("src_rare"))),
+        # part of a capitalised name or title the source has word for word
+        "src_title": float(bool(nm.get("src_title"))),
     }
 
 
@@ -213,7 +258,8 @@ class Detector:
         lx = t.evidence["lexicon"]
         nm = t.evidence.get("names", {})
         foreignish = lx["alien_latin"] or (lx["foreign_zipf"] >= 3.0 and lx["foreign_zipf"] - lx["zipf"] >= 1.5)
-        if foreignish and nm.get("in_source"):
+        cr = nm.get("copy_rate")
+        if nm.get("in_source") and (foreignish or (cr is not None and cr < UNTRANSLATED_COPY_RATE)):
             return "untranslated"
         if foreignish:
             return "foreign"
@@ -232,8 +278,14 @@ class Detector:
         if cx:  # the neural model's own view, when it is on
             parts.append(f"the context model gives it log-probability {cx['lp']:.1f} in this sentence"
                          + (f" and prefers another word by {cx['gain']:.1f} nats" if cx.get("gain") else ""))
-        if t.evidence.get("names", {}).get("in_source"):
-            parts.append("also in the source")
+        nm = t.evidence.get("names", {})
+        if nm.get("in_source"):
+            if nm.get("copy_rate") is not None:
+                kept = nm["copy_rate"]
+                parts.append(f"also in the source; translators keep it in {kept:.0%} of {nm['copy_n']} segments"
+                             + (f" (usually '{nm['translation']}')" if nm.get("translation") and kept < 0.5 else ""))
+            else:
+                parts.append("also in the source")
         return "; ".join(parts)
 
 

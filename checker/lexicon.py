@@ -28,7 +28,7 @@ _CLITICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ur": (("", ), ("وں", "یں", "ے", "ی")),
 }
 
-_Z3, _Z25 = 10 ** (3.0 - 9.0), 10 ** (2.5 - 9.0)  # Zipf values as raw frequencies
+_Z45, _Z35, _Z3, _Z25, _Z2 = (10 ** (z - 9.0) for z in (4.5, 3.5, 3.0, 2.5, 2.0))  # Zipf values as raw frequencies
 
 #: words below this Zipf value in their language are not indexed as "common words" there
 FOREIGN_MIN_ZIPF = 3.0
@@ -36,10 +36,11 @@ _INDEX_FORMAT = 1
 
 
 def norm(word: str) -> str:
-    """The lookup form of a word: NFC, case-folded, typographic apostrophe made plain."""
+    """The lookup form of a word: NFC, case-folded, typographic apostrophe made plain. A dotted
+    capital İ lowers to i (Turkish, Azeri), not to i plus a combining dot."""
     if word.isascii():
         return word.lower()
-    return unicodedata.normalize("NFC", word).casefold().replace("’", "'")
+    return unicodedata.normalize("NFC", word.replace("İ", "i")).casefold().replace("’", "'")
 
 
 def cache_dir() -> Path:
@@ -143,6 +144,25 @@ class Lexicon:
                 i += 1
         return None
 
+    def completion_of(self, word: str, limit: int = 400) -> tuple[str, float] | None:
+        """The most frequent known word that ``word`` is the beginning of, at least two letters
+        longer (a word cut short: ``utveckl`` for ``utvecklingen``), with its Zipf value, or None.
+        Looks at no more than ``limit`` words sharing the prefix (bounded work)."""
+        w = norm(word)
+        if len(w) < 4:
+            return None
+        words = self._sorted_words()
+        i = bisect.bisect_left(words, w)
+        best, best_f = None, 0.0
+        for cand in words[i:i + limit]:
+            if not cand.startswith(w):
+                break
+            if len(cand) >= len(w) + 2:
+                f = self._freq[cand]
+                if f > best_f:
+                    best, best_f = cand, f
+        return (best, round(math.log10(best_f) + 9.0, 2)) if best else None
+
     def compound_of(self, word: str, min_part: int = 4) -> tuple[str, ...] | None:
         """Split ``word`` into two or three known words (with an optional linking s/e/n), or None."""
         w = norm(word)
@@ -150,16 +170,37 @@ class Lexicon:
             return None
         return self._split(w, min_part, 3)
 
+    def half_foreign(self, word: str, other: "Lexicon", min_part: int = 4) -> tuple[str, str] | None:
+        """A compound glued from a word of this language and a common word of ``other`` that is
+        no word here (an MT system's half-translated compound: ``Markenpartnering``), as
+        (first part, second part) in written order, or None. The foreign part has at least five
+        letters: short words of any language are too easily found inside a long word."""
+        w = norm(word)
+        f, g = self._freq.get, other._freq.get
+        for i in range(min_part, len(w) - min_part + 1):
+            head, tail = w[:i], w[i:]
+            for native, foreign in ((head, tail), (tail, head)):
+                if len(foreign) < 5 or g(foreign, 0.0) < _Z3 or f(foreign, 0.0) >= _Z2:
+                    continue
+                # a linking element after a native head: Arbeit+s+meeting
+                stems = [native] + ([native[:-len(k)] for k in ("s", "n", "en", "es") if native.endswith(k)]
+                                    if native is head else [])
+                if any(len(x) >= min_part and f(x, 0.0) >= _Z3 for x in stems):
+                    return (head, tail)
+        return None
+
     def _split(self, w: str, min_part: int, parts: int) -> tuple[str, ...] | None:
-        # short parts must be common (Zipf 3): garbled strings contain rare short words by chance
+        # short parts must be common (Zipf 3; three letters Zipf 4.5, as Haus, Tag, Amt are):
+        # garbled strings contain rare short words by chance, and web word lists carry English
+        # ones ('let', 'ing') that would split 'verschwundlet' into versch+wund+let
         f = self._freq.get
-        if len(w) >= min_part and f(w, 0.0) >= (_Z3 if len(w) < 5 else _Z25):
+        if len(w) >= min_part and f(w, 0.0) >= _part_floor(len(w)):
             return (w,)
         if parts == 1:
             return None
         for i in range(len(w) - min_part, min_part - 1, -1):
             head = w[:i]
-            if f(head, 0.0) < (_Z3 if len(head) < 5 else _Z25):
+            if f(head, 0.0) < _part_floor(len(head)):
                 continue
             for link in ("", "s", "es", "n", "en", "e"):
                 if w[i:].startswith(link):
@@ -167,6 +208,10 @@ class Lexicon:
                     if rest:
                         return (head,) + rest
         return None
+
+
+def _part_floor(n: int) -> float:
+    return _Z45 if n < 4 else (_Z3 if n < 5 else _Z25)
 
 
 @lru_cache(maxsize=8)

@@ -1,6 +1,7 @@
 """Suggester: candidate fixes for an anomaly, each scored by how likely an editor accepts it.
 
-Candidates come from three places: spelling neighbours in the target lexicon, the language
+Candidates come from three places: the words the text would be a slip of (checker.spelling:
+diacritics restored, one edit, one edit plus diacritics, each with the slip's cost), the language
 model's fill-in for the gap, and deletion. Each is scored on the language model's gain for the
 corrected sentence, its edit distance to what is there and its frequency.
 """
@@ -12,7 +13,7 @@ from .document import Document, Token, char_script
 from .lexicon import norm
 from .report import Anomaly, Suggestion
 from .resources import Resources
-from .signals.lexicon import _alphabet, edits1
+from .spelling import damerau, get_spell_index  # noqa: F401  (damerau: re-exported)
 
 _CONTEXT = 2
 # fill-ins come from the 10k most frequent words: a sixth of the search, same suggestions in practice
@@ -33,23 +34,8 @@ _TO_CYRILLIC = {lat: cyr for cyr, lat in zip(_CYR, _LAT) if lat not in "BHmTy"} 
 _MIN_SCRIPT_FILL = 0.05
 
 
-def damerau(a: str, b: str) -> int:
-    """Optimal-string-alignment edit distance."""
-    la, lb = len(a), len(b)
-    prev2: list[int] = []
-    prev = list(range(lb + 1))
-    for i in range(1, la + 1):
-        cur = [i] + [0] * lb
-        for j in range(1, lb + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[lb]
-
-
 def match_case(word: str, like: str) -> str:
+    """``word`` in the case pattern of ``like`` (upper, capitalised); a capitalised ``word`` stays so."""
     if like.isupper() and len(like) > 1:
         return word.upper()
     if like[:1].isupper():
@@ -59,12 +45,13 @@ def match_case(word: str, like: str) -> str:
 
 class Suggester:
     FEATURES = ("bias", "lm_rel", "dist", "edit1", "zipf", "same_initial", "from_lm", "lm_rank",
-                "lm_rel_lm", "func", "len_ratio")
+                "lm_rel_lm", "func", "len_ratio", "from_spell", "slip", "slip_score", "from_source",
+                "lm_vocab", "lm_rel_vocab")
     # with a context model: its score relative to the best candidate, and whether/where it proposed one
     CM_FEATURES = FEATURES + ("cm_rel", "from_cm", "cm_rank", "cm_rel_cm", "cm_gain")
 
-    def __init__(self, resources: Resources, weights: dict[str, float] | None = None, k: int = 5,
-                 cm_weights: dict[str, float] | None = None):
+    def __init__(self, resources: Resources, weights: dict[str, float | str] | None = None, k: int = 5,
+                 cm_weights: dict[str, float | str] | None = None):
         self.res = resources
         self.use_cm = resources.cm is not None and resources.cm.covers(resources.lang)
         if self.use_cm:
@@ -104,12 +91,22 @@ class Suggester:
         return [Suggestion(fixed, 0.95 if known else 0.6)]
 
     def _rank(self, tok: Token, doc: Document) -> list[Suggestion]:
-        out = []
-        for c, f in self.candidate_features(doc, tok):
-            x = sum(self.w.get(k, 0.0) * v for k, v in f.items())
-            out.append((1 / (1 + math.exp(-max(-40.0, min(40.0, x)))), c))
+        scored = [(sum(self.w.get(k, 0.0) * v for k, v in f.items()), c) for c, f in self.candidate_features(doc, tok)]
+        if self.w.get("_model") == "softmax":
+            # the candidates compete with each other and with "none of them" (score 0)
+            top = max([0.0] + [x for x, _ in scored])
+            z = math.exp(-top) + sum(math.exp(x - top) for x, _ in scored)
+            out = [(math.exp(x - top) / z, c) for x, c in scored]
+        else:
+            out = [(1 / (1 + math.exp(-max(-40.0, min(40.0, x)))), c) for x, c in scored]
         out.sort(key=lambda pc: (-pc[0], pc[1]))
-        return [Suggestion(match_case(c, tok.text), round(p, 4)) for p, c in out[: self.k]]
+        # a translation keeps its own capital (German nouns: 'monday' -> 'Montag')
+        tr = tok.evidence.get("names", {}).get("translation")
+        own = {norm(tr): tr} if tr and tr[:1].isupper() else {}
+        # a sentence starts with a capital whatever the typist wrote ('každy' -> 'Každý')
+        words = doc.segment_words(tok.segment)
+        like = tok.text[:1].upper() + tok.text[1:] if words and words[0].index == tok.index else tok.text
+        return [Suggestion(match_case(own.get(c, c), like), round(p, 4)) for p, c in out[: self.k]]
 
     def candidate_features(self, doc: Document, tok: Token) -> list[tuple[str, dict[str, float]]]:
         """Every candidate replacement for ``tok`` with the acceptance model's inputs."""
@@ -121,10 +118,13 @@ class Suggester:
         right = [w.text for w in words[i + 1:i + 1 + _CONTEXT]]
         n = norm(tok.text)
         cands: dict[str, bool] = {}
+        spell: dict[str, float] = {}
         if not self.res.unsegmented:
-            for c in sorted(edits1(n, _alphabet(lex))):
-                if lex.zipf(c) >= 2.5:
-                    cands[c] = False
+            # the words it would be a slip of (diacritics restored, one edit, one edit plus
+            # diacritics), with the slip's cost
+            for c in get_spell_index(self.res.lang).candidates(n, limit=12):
+                cands[c.word] = False
+                spell[c.word] = c.cost
         rank: dict[str, int] = {}
         if lm is not None:
             for c, _ in lm.fill(left, right, k=12, limit=_FILL_SEARCH):
@@ -139,6 +139,10 @@ class Suggester:
                 if c.replace("-", "").replace("'", "").isalpha() and c not in cm_rank:
                     cands.setdefault(c, False)
                     cm_rank[c] = len(cm_rank)
+        # what translators usually write for this source word (an untranslated term's fix)
+        translation = tok.evidence.get("names", {}).get("translation")
+        if translation:
+            cands.setdefault(norm(translation), False)
         cands.pop(n, None)
         if not cands:
             return []
@@ -154,6 +158,7 @@ class Suggester:
             cm_own = cm_scored.pop(tok.text, None)
             cm_scored = {norm(c): v for c, v in cm_scored.items()}
             cm_best = max(cm_scored.values(), default=0.0)
+        in_vocab = (lambda w: lm.vocab_count(w) > 0) if lm is not None else (lambda w: False)
         out = []
         for c in names:
             d = damerau(n, c)
@@ -171,6 +176,15 @@ class Suggester:
                 "lm_rel_lm": rel if cands[c] else 0.0,
                 "func": float(z >= 6.0),
                 "len_ratio": min(len(c), len(n)) / max(len(c), len(n), 1),
+                # the noisy channel's view: how cheap the slip from c to the text is
+                "from_spell": float(c in spell),
+                "slip": min(spell.get(c, 5.0), 5.0),
+                "slip_score": z - min(spell.get(c, 5.0), 5.0),
+                "from_source": float(translation is not None and c == norm(translation)),
+                # the language model can only rank the forms it knows: its preference among
+                # two known inflections is evidence, against an unknown one it is not
+                "lm_vocab": float(in_vocab(c)),
+                "lm_rel_vocab": rel if in_vocab(c) else 0.0,
             }))
             if self.use_cm:
                 cr = max(-15.0, cm_scored.get(c, cm_best - 15.0) - cm_best)

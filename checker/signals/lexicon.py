@@ -1,50 +1,25 @@
 """Lexicon signal: how common a word is in the target language and in every other language,
-and whether an unknown word is explained as an inflection, a compound or a known word's typo."""
+whether an unknown word is explained as an inflection, a compound or a dictionary form, and which
+common word it would be a typo of (checker.spelling's noisy-channel search)."""
 from __future__ import annotations
-
-from functools import lru_cache
 
 from ..charmodel import get_char_model
 from ..document import WORD_PARTS, Document, token_scripts
-from ..lexicon import Lexicon, norm
+from ..lexicon import norm
+from ..morphology import known_form
+from ..spelling import get_spell_index
 from .base import Signal, register
 
 #: words at or above this Zipf value in the target are not examined further
 COMMON_ZIPF = 3.0
 #: COMMON_ZIPF as a raw frequency, for the hot path (also the names signal's cut-off)
 COMMON_FREQ = 10 ** (COMMON_ZIPF - 9.0)
+_YO_OPTIONAL = {"ru", "be"}
+_DOTLESS_I = {"tr", "az"}
 _COMPOUNDING = {"de", "nl", "sv", "da", "nb", "fi", "is", "hu", "et", "lv", "lt", "el"}
-
-
-@lru_cache(maxsize=64)
-def _alphabet(lex: Lexicon) -> str:
-    chars: set[str] = set()
-    for w in lex.words(min_zipf=4.0):
-        chars.update(c for c in w if c.isalpha())
-    return "".join(sorted(chars))
-
-
-def edits1(word: str, alphabet: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in alphabet}
-    out |= {a + c + b for a, b in splits for c in alphabet}
-    out.discard(word)
-    return out
-
-
-def best_neighbour(word: str, lex: Lexicon, min_zipf: float = 3.0) -> tuple[str, float] | None:
-    """The most frequent known word one edit away (the typo's likely intent), or None."""
-    w = norm(word)
-    floor = 10 ** (min_zipf - 9.0)
-    best, best_f = None, 0.0
-    freq = lex.freq
-    for c in sorted(edits1(w, _alphabet(lex))):  # sorted: ties go the same way in every process
-        f = freq(c)
-        if f >= floor and f > best_f:
-            best, best_f = c, f
-    return (best, lex.zipf(best)) if best else None
+#: a typo candidate scoring at least this (its Zipf minus the slip's cost) is named in the reason
+#: and makes the anomaly a `misspelling` rather than a `non-word`
+TYPO_NAMED = 1.0
 
 
 @register("lexicon")
@@ -52,7 +27,7 @@ class LexiconSignal(Signal):
     def __init__(self, resources):
         super().__init__(resources)
         # context-free evidence per word form: corpora repeat their rare words (names, terms)
-        self._static: dict[tuple[str, bool, bool], dict] = {}
+        self._static: dict[tuple[str, bool], dict] = {}
 
     def __call__(self, doc: Document) -> None:
         lex = self.res.lexicon
@@ -65,37 +40,41 @@ class LexiconSignal(Signal):
                 continue
             if not txt.isalpha() and (any(c.isdigit() for c in txt) or "." in txt):
                 continue
+            suspect = t.evidence.get("names", {}).get("src_suspect", False)
             if txt.isascii():  # the hot path: plain Latin letters
                 alien_latin = not latin_native
-                if not alien_latin and freq(norm(txt)) >= COMMON_FREQ:
+                if not alien_latin and freq(norm(txt)) >= COMMON_FREQ and not suspect:
                     continue
             else:
                 scripts = token_scripts(txt)
                 if len(scripts) != 1:
                     continue  # mixed scripts are the script signal's
                 alien_latin = "Latin" in scripts and not latin_native
+            if "\u0301" in txt and not alien_latin:  # a stress mark (о́бразу) is no misspelling
+                txt = txt.replace("\u0301", "")
             z = 0.0 if alien_latin else lex.zipf(txt)
-            if z >= COMMON_ZIPF:
+            if not z and "ё" in txt.lower() and doc.lang in _YO_OPTIONAL:
+                z = lex.zipf(txt.replace("ё", "е").replace("Ё", "Е"))  # ё is optional in Russian writing
+            if not z and "I" in txt and doc.lang in _DOTLESS_I:
+                z = lex.zipf(txt.replace("I", "ı"))  # Turkish capital I is dotless ı in lower case
+            if z >= COMMON_ZIPF and not suspect:
                 continue
             nm = t.evidence.get("names", {})
-            # a capitalised word mid-sentence is a name far more often than a typo: skip the
-            # costly morphology and neighbour search (the detector still sees cap + foreign)
-            named = bool(nm.get("cap", False))
-            n = norm(t.text)
-            key = (n, alien_latin, named)
+            n = norm(txt)
+            key = (n, alien_latin)
             static = self._static.get(key)
             if static is None:
                 if len(self._static) > 200_000:
                     self._static.clear()
-                static = self._static[key] = self._word_evidence(n, z, alien_latin, named, doc.lang)
+                static = self._static[key] = self._word_evidence(n, z, alien_latin, doc.lang)
             ev = dict(static)
             ev["source_margin"] = 0.0
             if doc.source_lang and doc.source_lang != doc.lang and nm.get("in_source"):
-                zs = self.res.source_lexicon(doc.source_lang).zipf(t.text)
+                zs = self.res.source_lexicon(doc.source_lang).zipf(txt)
                 ev["source_margin"] = max(0.0, zs - z)
             t.evidence["lexicon"] = ev
 
-    def _word_evidence(self, n: str, z: float, alien_latin: bool, named: bool, lang: str) -> dict:
+    def _word_evidence(self, n: str, z: float, alien_latin: bool, lang: str) -> dict:
         lex = self.res.lexicon
         lm = self.res.lm
         ev: dict = {"zipf": z, "alien_latin": alien_latin}
@@ -106,7 +85,7 @@ class LexiconSignal(Signal):
             ev["foreign_lang"], ev["foreign_zipf"] = fl, foreign[fl]
         else:
             ev["foreign_lang"], ev["foreign_zipf"] = None, 0.0
-        if not alien_latin and z == 0.0 and not named:
+        if not alien_latin and z == 0.0:
             # hyphenated compounds and elisions (l'attività, из-за): judge the parts; the short
             # elided ones (l', dell', c') are function words
             parts = [p for p in WORD_PARTS.split(n) if p]
@@ -115,11 +94,28 @@ class LexiconSignal(Signal):
             ev["inflection"] = lex.inflection_of(n)
             comp = lex.compound_of(n, 3 if lang in _COMPOUNDING else 4)
             ev["compound"] = "+".join(comp) if comp and len(comp) > 1 else None
+            # half of a compound left in English (the usual MT source): 'Markenpartnering'
+            half = lex.half_foreign(n, self.res.source_lexicon("en")) if lang in _COMPOUNDING and lang != "en" else None
+            ev["half_foreign"] = "+".join(half) if half else None
+            comp_of = lex.completion_of(n)
+            ev["completion"], ev["completion_zipf"] = comp_of if comp_of else (None, 0.0)
+            if half:  # the English half is the better reading than a split into short words
+                ev["compound"] = None
         else:
-            ev["parts_known"], ev["inflection"], ev["compound"] = False, None, None
-        nb = None if alien_latin or named else best_neighbour(n, lex)
-        ev["neighbour"], ev["neighbour_zipf"] = (nb if nb else (None, 0.0))
-        if alien_latin or named:
+            ev["parts_known"], ev["inflection"], ev["compound"], ev["half_foreign"] = False, None, None, None
+            ev["completion"], ev["completion_zipf"] = None, 0.0
+        # what the word would be a slip of; capitalised words too (a sentence-initial
+        # 'Předpokladam' is a typo, not a name), never other scripts' words
+        typo = None if alien_latin else get_spell_index(lang).best(n)
+        variant = None if alien_latin else get_spell_index(lang).variant(n)
+        ev["typo"], ev["typo_zipf"], ev["typo_cost"], ev["typo_edit"], ev["typo_score"] = (
+            (typo.word, typo.zipf, typo.cost, typo.edit, typo.score) if typo else (None, 0.0, 0.0, None, -9.0))
+        ev["variant"], ev["variant_zipf"] = variant if variant else (None, 0.0)
+        named_typo = typo is not None and typo.score - z >= TYPO_NAMED
+        ev["neighbour"], ev["neighbour_zipf"] = (typo.word, typo.zipf) if named_typo else (None, 0.0)
+        kf = None if alien_latin else known_form(lang)
+        ev["morph_known"] = None if kf is None else bool(kf(n))
+        if alien_latin:
             ev["char_mean"], ev["char_min"] = 0.0, 0.0
         else:
             cm = get_char_model(lang)
@@ -140,8 +136,15 @@ class LexiconSignal(Signal):
             base = f"rare in {lang} (Zipf {ev['zipf']:.1f})"
         if ev["foreign_zipf"] >= 3.0:
             base += f"; common in {ev['foreign_lang']} (Zipf {ev['foreign_zipf']:.1f})"
+        if ev.get("half_foreign"):
+            base += f"; half-translated compound ({ev['half_foreign']}: one part is English)"
         if ev["neighbour"]:
-            base += f"; one edit from '{ev['neighbour']}'"
+            base += f"; {_SLIP.get(ev['typo_edit'], 'a slip')} away from '{ev['neighbour']}' (Zipf {ev['typo_zipf']:.1f})"
         elif ev.get("char_mean", 0.0) < -3.0:
             base += "; unusual letter sequence for the language"
         return base
+
+
+_SLIP = {"diacritic": "a diacritic", "phonetic": "a sound-alike letter", "double": "a doubled or single letter",
+         "keyboard": "a neighbouring key", "transpose": "two swapped letters", "insert": "an extra letter",
+         "delete": "a missing letter", "substitute": "a letter"}

@@ -38,9 +38,15 @@ def suspicious(t) -> bool:
     nm = t.evidence.get("names", {})
     if not lx or nm.get("allowed") or nm.get("acronym"):
         return False
-    if nm.get("cap") and not lx.get("alien_latin"):
+    # a likely slip of a common word is worth a look whatever excuses it (capitals, inflection)
+    slip = lx.get("typo_score", -9.0) - lx["zipf"] >= 1.0
+    if nm.get("cap") and not lx.get("alien_latin") and not slip:
         return False
-    if lx.get("inflection") or lx.get("compound") or lx.get("parts_known"):
+    # a guessed inflection of an unknown word ('verschwundlet' as verschwund+let) must not
+    # excuse a garble from the model's look; a compound or known parts may
+    if (lx.get("compound") or lx.get("parts_known")) and not slip:
+        return False
+    if lx.get("inflection") and lx["zipf"] > 0.0 and not slip:
         return False
     # a known rare word with no sign of error elsewhere is not worth the model's time
     return (lx["zipf"] == 0.0 or lx.get("neighbour") is not None or lx.get("alien_latin")
