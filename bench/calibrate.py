@@ -11,7 +11,8 @@ other halves):
 - the dev half of every set in ``../shared/corpora/real-errors`` (50-line blocks, see
   ``checker.evaluate.real_split``): in the GEC sets tokens inside `typo`/`foreign`/`script` spans
   are errors and every token outside a span is clean (each line is a corrected sentence with only
-  the measured errors put back); in the QE sets words tagged OK are clean (a professional accepted
+  the measured errors put back), except Latin-script words in non-Latin text, which the GEC
+  annotation schemes do not mark either way; in the QE sets words tagged OK are clean (a professional accepted
   them) and BAD words are skipped (most are not anomalous tokens);
 - the dev half of MQM-TED (`Accuracy/Untranslated text`, `Fluency/Spelling` spans are errors,
   segments rated No-error are clean);
@@ -215,6 +216,10 @@ def collect_real(args: tuple[str, str]) -> dict:
                     continue
                 hit = [s for s in rl.spans if s.start < t.end and t.start < s.end]
                 if not hit:
+                    if gec and f["alien_latin"]:
+                        # the GEC annotators do not mark English words in Cyrillic essays (UA-GEC's
+                        # `foreign` is Russianisms): no label there is no evidence of clean text
+                        continue
                     rows.add(f, 0, "real_clean" if gec else "qe_ok", blk % 2)
                 elif gec and hit[0].kind in GEC_ERROR_TYPES:
                     rows.add(f, 1, "real", blk % 2)

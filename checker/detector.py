@@ -30,7 +30,7 @@ FEATURES = (
     # translators' behaviour with a word the source also has (checker.translation)
     "src_kept", "src_dropped", "src_unseen",
     "half_foreign", "doc_variant", "truncated", "src_unseen_margin", "src_cap", "src_cap_unseen",
-    "cap_unsupported", "src_rare", "src_title",
+    "cap_unsupported", "src_rare", "src_title", "alien_common",
 )
 
 # Used only until calibration has written models/detector.json.
@@ -146,6 +146,13 @@ def features(t: Token) -> dict[str, float] | None:
         "src_rare": float(bool(nm.get("src_rare"))),
         # part of a capitalised name or title the source has word for word
         "src_title": float(bool(nm.get("src_title"))),
+        # a lone lower-case common word of another script's language ('assist' in Ukrainian):
+        # names and brands, which make Latin words in Cyrillic text mostly harmless, are
+        # capitalised (or camel-cased: iPod, pH), and quoted titles ('Dawn of the Dead') are
+        # runs of such words
+        "alien_common": (min(max(fz - 2.5, 0.0), 3.0) / 3
+                         if lx.get("alien_latin") and not cap and not initial and not nm.get("inner_cap")
+                         and li.get("run", 0) <= 1 else 0.0),
     }
 
 

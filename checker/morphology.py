@@ -62,6 +62,74 @@ def known_form(lang: str) -> Callable[[str], bool] | None:
     return is_known
 
 
+def near_forms(lang: str, alphabet: str) -> Callable[[str], list[str]] | None:
+    """A function giving the dictionary forms one edit (delete, transpose, replace, insert over
+    ``alphabet``) from a lower-case word, sorted; None when no dictionary is available.
+
+    The rare inflections a typist meant (``протвейном`` → ``портвейном``) are missing from
+    frequency lists but not from the full-form dictionary. Looking up 700 one-edit strings one by
+    one costs ~10 ms a word; walking the dictionary's DAWG once per edit position, and dropping an
+    edit as soon as its first changed letter leaves the automaton, costs a fraction of that.
+    This is the one place that uses the DAWG's lower-level API (``dct.follow_bytes`` and the
+    payload separator of dawg2-python's ``BytesDAWG``); ``tests/test_morphology.py`` pins it."""
+    m = _analyzer(lang)
+    if m is None:
+        return None
+    words = m.dictionary.words
+    dct, sep, root = words.dct, words._payload_separator, words.dct.ROOT
+    follow = dct.follow_bytes
+    letters = [(c, c.encode("utf-8")) for c in sorted(set(alphabet))]
+
+    def ends_word(state, rest: bytes) -> bool:
+        if rest:
+            state = follow(rest, state)
+            if state is None:
+                return False
+        return follow(sep, state) is not None
+
+    def near(word: str) -> list[str]:
+        w = word.translate(_APOSTROPHES)
+        enc = [c.encode("utf-8") for c in w]
+        states = [root]  # states[i]: the automaton after w[:i]; stops where w leaves it
+        for b in enc:
+            nxt = follow(b, states[-1])
+            if nxt is None:
+                break
+            states.append(nxt)
+        tail = [b"".join(enc[i:]) for i in range(len(enc) + 1)]
+        out: set[str] = set()
+        for i, st in enumerate(states):  # an edit at i needs w[:i] to be a prefix of a word
+            if i < len(w):
+                if ends_word(st, tail[i + 1]):
+                    out.add(w[:i] + w[i + 1:])
+                if i + 1 < len(w) and w[i] != w[i + 1] and ends_word(st, enc[i + 1] + enc[i] + tail[i + 2]):
+                    out.add(w[:i] + w[i + 1] + w[i] + w[i + 2:])
+            for c, cb in letters:
+                s2 = follow(cb, st)
+                if s2 is None:
+                    continue
+                if i < len(w) and c != w[i] and ends_word(s2, tail[i + 1]):
+                    out.add(w[:i] + c + w[i + 1:])
+                if ends_word(s2, tail[i]):
+                    out.add(w[:i] + c + w[i:])
+        out.discard(w)
+        return sorted(out)
+
+    return near
+
+
+@lru_cache(maxsize=50_000)
+def lemma_of(lang: str, word: str) -> str | None:
+    """The dictionary's lemma of a known form (its first analysis), or None."""
+    m = _analyzer(lang)
+    if m is None:
+        return None
+    for p in m.parse(word):
+        if p.is_known:
+            return p.normal_form
+    return None
+
+
 @lru_cache(maxsize=8)
 def describe(lang: str) -> str | None:
     """Name and version of the dictionary used for ``lang`` (for the signature), or None."""
@@ -76,4 +144,4 @@ def describe(lang: str) -> str | None:
         return pkg
 
 
-__all__ = ["known_form", "describe"]
+__all__ = ["known_form", "near_forms", "lemma_of", "describe"]

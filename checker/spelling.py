@@ -12,13 +12,17 @@ where ``cost`` is a weighted edit distance in the same log10 units as Zipf frequ
 that real typists make often is cheap). The result is evidence, not a verdict: the detector
 weighs it against the other signals.
 
-Candidates come from three places, all exact dictionary lookups (no fuzzy scan of the lexicon):
+Candidates come from these places, all exact dictionary lookups (no fuzzy scan of the lexicon):
 
 * the **diacritic variant**: the most frequent word with the same *skeleton* (the word with its
   combining marks removed, casefolded) — diacritic restoration as a first-class candidate;
 * one edit of the word (delete, transpose, replace, insert over the language's alphabet);
 * one edit of the skeleton, looked up in the skeleton index: one real edit plus any number of
-  diacritic slips (``prochazku`` → ``procházku``, ``zejmave`` → ``zajímavé`` is two).
+  diacritic slips (``prochazku`` → ``procházku``, ``zejmave`` → ``zajímavé`` is two);
+* a stuttered syllable taken out (``запитатати`` → ``запитати``), one slip;
+* where a full-form dictionary is installed (uk, ru) and the word is in neither list: its forms
+  one edit away (``протвейном`` → ``портвейном``), rated by their lemma's frequency, since the
+  rare inflection a typist meant is often missing from the frequency list.
 
 Invariants: the same word gives the same candidates in every process (candidates are visited in
 sorted order, ties keep the first); a candidate is never the word itself; costs are ≥ 0 and
@@ -38,6 +42,7 @@ from functools import lru_cache
 import numpy as np
 
 from .lexicon import Lexicon, cache_dir, get_lexicon, norm
+from .morphology import known_form, lemma_of, near_forms
 
 _SMALL_TABLE = 5000
 #: candidates below this Zipf value are not proposed (the intended word of a typo is a word
@@ -170,6 +175,13 @@ class SkeletonTable:
         return len(self.keys)
 
 
+# letters the full-form dictionaries spell with that are not letters to str.isalpha()
+_APOSTROPHE = {"uk": "'"}
+
+#: finished candidate searches kept per language (a few MB at most; cleared when full)
+MEMO_SIZE = 20_000
+
+
 class SpellIndex:
     """Per-language lookup tables for the channel search (skeleton table, alphabets, costs)."""
 
@@ -194,6 +206,11 @@ class SpellIndex:
                 self._keys.update((ch, n) for n in near if n)
         self._phon = {frozenset(p) for p in _PHONETIC.get(lang, ())}
         self._sub: dict[str, tuple[float, str]] = {}
+        # news repeats its unknown words (names, terms): a bounded memo of finished searches
+        self._memo: dict[tuple[str, int], list[Candidate]] = {}
+        # a full-form dictionary (uk, ru) knows the rare inflections frequency lists miss
+        self._known = known_form(lang)
+        self._near = near_forms(lang, self.alphabet + _APOSTROPHE.get(lang, ""))
 
     # --- costs ------------------------------------------------------------------------------
     def sub_cost(self, a: str, b: str) -> tuple[float, str]:
@@ -262,6 +279,15 @@ class SpellIndex:
 
     def candidates(self, word: str, limit: int = 8) -> list[Candidate]:
         """Likely intended words for ``word``, best (highest ``score``) first."""
+        key = (word, limit)
+        got = self._memo.get(key)
+        if got is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            got = self._memo[key] = self._candidates(word, limit)
+        return list(got)
+
+    def _candidates(self, word: str, limit: int) -> list[Candidate]:
         n = norm(word)
         if len(n) < 2 or len(n) > 40:  # bounded work: the edit search grows with the length
             return []
@@ -283,6 +309,22 @@ class SpellIndex:
                 f = freq(c, 0.0)
                 if f >= floor and c != n:
                     found[c] = f
+        special: dict[str, tuple[float, str]] = {}
+        # a stuttered syllable ('запитатати', 'sommemer') is one slip, not two or three edits
+        for size in (2, 3):
+            for i in range(len(n) - 2 * size + 1):
+                if n[i:i + size] == n[i + size:i + 2 * size]:
+                    c = n[:i + size] + n[i + 2 * size:]
+                    f = freq(c, 0.0)
+                    if c not in found and (f >= floor or (f == 0.0 and self._known and self._known(c))):
+                        found[c], special[c] = max(f, floor), (COST_INDEL, "double")
+        if self._near is not None and freq(n, 0.0) == 0.0 and not self._known(n):
+            # one edit to a dictionary form the frequency list lacks: rated by its lemma, an
+            # inflected form taken as ten times rarer than the lemma, never below the floor
+            for c in self._near(n):
+                if c not in found:
+                    lemma = lemma_of(self.lang, c)
+                    found[c] = max(floor, freq(lemma, 0.0) / 10 if lemma else 0.0)
         # cheapest possible slip costs COST_DIACRITIC, so once a candidate's Zipf minus that
         # cannot beat the limit-th best score, no later (rarer) candidate can: stop computing
         out: list[Candidate] = []
@@ -293,9 +335,9 @@ class SpellIndex:
             # a cheaper bound first: any slip that changes the skeleton costs at least
             # COST_PHONETIC, each letter more or less at least COST_DOUBLE
             lb = max(COST_PHONETIC if skeleton(w) != s else COST_DIACRITIC, abs(len(w) - len(n)) * COST_DOUBLE)
-            if len(out) >= limit and z - lb < out[limit - 1].score:
+            if w not in special and len(out) >= limit and z - lb < out[limit - 1].score:
                 continue
-            cst, kind = self.cost(n, w)
+            cst, kind = special[w] if w in special else self.cost(n, w)
             out.append(Candidate(w, z, cst, kind))
             out.sort(key=lambda c: (-c.score, c.word))
         return out[:limit]

@@ -131,3 +131,18 @@ def test_capitalised_title_kept_word_for_word_from_the_source_is_a_name(de):
     assert _ev(de, text, "Month", src, "en")["names"]["src_title"]
     assert _ev(de, text, "Shark", src, "en")["names"]["src_title"]
     assert not _ev(de, text, "Monday", src, "en")["names"]["src_title"]
+
+
+def test_a_lone_lower_case_english_word_in_cyrillic_text_is_evidence_and_names_are_not():
+    from checker.detector import features
+    uk = Checker("uk", threshold=0.0)
+
+    def feat(text, word):
+        doc = uk.annotate(text)
+        return features(next(t for t in doc.tokens if t.text == word))["alien_common"]
+
+    assert feat("Президент попросив assist у партнерів і отримав його.", "assist") > 0.5
+    # a brand, a camel-cased name, and a quoted English title are how Latin words belong there
+    assert feat("Президент купив Apple у магазині біля дому.", "Apple") == 0.0
+    assert feat("Він купив iPod у магазині біля дому.", "iPod") == 0.0
+    assert feat("Фільм «Dawn of the Dead» вийшов у 2004 році.", "the") == 0.0

@@ -71,3 +71,36 @@ def test_index_on_a_tiny_lexicon():
     lex = get_lexicon("en")
     idx = SpellIndex("en", lex, {"cafe": "café"})
     assert idx.variant("cafe") == ("café", round(lex.zipf("café"), 2))
+
+
+def test_a_stuttered_syllable_is_one_slip():
+    from checker.spelling import COST_INDEL
+    best = get_spell_index("en").best("becacause")
+    assert (best.word, best.cost, best.edit) == ("because", COST_INDEL, "double")
+
+
+def test_rare_inflections_from_the_full_form_dictionary_are_candidates():
+    import pytest
+    from wordfreq import zipf_frequency
+    from checker.morphology import known_form
+    if known_form("uk") is None:
+        pytest.skip("pymorphy3 Ukrainian dictionary not installed")
+    # a future-tense form no frequency list holds; two swapped letters in it
+    assert zipf_frequency("розмальовуватиму", "uk") == 0.0 and known_form("uk")("розмальовуватиму")
+    best = get_spell_index("uk").best("розмальовувтаиму")
+    assert (best.word, best.edit) == ("розмальовуватиму", "transpose")
+
+
+def test_dictionary_walk_finds_exactly_the_one_edit_forms_a_lookup_would():
+    # pins the DAWG adapter in checker.morphology against plain membership tests
+    import pytest
+    from checker.morphology import _analyzer, near_forms
+    m = _analyzer("uk")
+    if m is None:
+        pytest.skip("pymorphy3 Ukrainian dictionary not installed")
+    alphabet = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'"
+    near = near_forms("uk", alphabet)
+    for w in ("перемгоа", "книжкаа", "вулицв", "мвсто", "сонцее", "xyz"):
+        want = sorted(e for e in edits1(w, alphabet) if e in m.dictionary.words)
+        assert near(w) == want, w
+    assert "перемога" in near("перемгоа")
