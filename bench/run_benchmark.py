@@ -2,8 +2,8 @@
 
 - the synthetic TEST split (FLORES lines 250-499, one injected error per line): recall per kind,
   fix@1/fix@3 per kind;
-- clean human text: the FLORES test lines themselves and one WMT22 reference per language:
-  false alarms per 1,000 words;
+- clean human text: the FLORES test lines themselves and the test blocks of one WMT22 reference
+  per language, checked with its source: false alarms per 1,000 words;
 - MQM-TED: recall on `Accuracy/Untranslated text` and `Fluency/Spelling`, false alarms on
   segments the rater marked No-error.
 
@@ -80,6 +80,22 @@ def clean_errors(corpus: str, lang: str) -> dict[int, set[str]]:
     return out
 
 
+def wmt_test_blocks(shared: Path, ref: str, out: Path, lang: str) -> tuple[Path, Path, str, list[int]]:
+    """The test blocks (``checker.evaluate.real_split``) of a WMT22 reference and of its source,
+    written to ``out``; returns both paths, the source language and the kept line numbers."""
+    pair = ref.split(".ref.")[0]
+    src_lang = pair.split("-")[0]
+    ref_lines = ev.read_lines(shared / "corpora" / "wmt22" / "references" / f"generaltest2022.{ref}")
+    src_lines = ev.read_lines(shared / "corpora" / "wmt22" / "sources" / f"generaltest2022.{pair}.src.{src_lang}")
+    keep = [i for i in range(len(ref_lines)) if ev.real_split(i) == "test"]
+    rp, sp = out / f"{lang}.wmtref.txt", out / f"{lang}.wmtref.src.txt"
+    for path, lines in ((rp, ref_lines), (sp, src_lines)):
+        text = "\n".join(lines[i] for i in keep) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return rp, sp, src_lang, keep
+
+
 def score_clean(pred: Path, lines: Path, errors: dict[int, set[str]]) -> dict:
     """False alarms on clean text, raw and without flags on listed real errors."""
     r = score_file(None, pred, lines)
@@ -105,13 +121,17 @@ def run_lang(lang: str, test: Path, src_lang: str, out: Path, shared: Path) -> d
                                          {i - 250: t for i, t in clean_errors("flores", lang).items() if i >= 250})}
         ref = None if NO_WMT else WMT_REFS.get(lang)
         if ref:
-            rp = shared / "corpora" / "wmt22" / "references" / f"generaltest2022.{ref}"
+            # only the reference's test blocks (calibration chose thresholds on the dev blocks),
+            # checked as a translation of its source
+            rp, sp, src_l, keep = wmt_test_blocks(shared, ref, out, lang)
             pred = out / f"{lang}.wmtref.{who}.jsonl"
             if who == "ours":
-                ours(rp, lang, pred)
+                ours(rp, lang, pred, sp, src_l)
             else:
                 hunspell(rp, lang, pred)
-            r["wmt_ref"] = score_clean(pred, rp, clean_errors("wmt", lang))
+            listed = clean_errors("wmt", lang)
+            errors = {j: listed[i] for j, i in enumerate(keep) if i in listed}
+            r["wmt_ref"] = score_clean(pred, rp, errors)
         res[who] = r
     return res
 

@@ -76,6 +76,14 @@ def features(t: Token) -> dict[str, float] | None:
     nm = t.evidence.get("names", {})
     if nm.get("allowed") or nm.get("acronym"):
         return None
+    if lx.get("alien_latin") and (nm.get("src_same_cased") or (
+            nm.get("src_cap") and (nm.get("cap") or nm.get("cap_initial") or nm.get("inner_cap")))):
+        # a name or brand the source capitalises, kept in its own letters in a language with
+        # another script (Google, Audi, iPhone in Ukrainian, Arabic, Chinese): that is how such
+        # names are written there. Measured: the fitted model could not learn it, because
+        # capitalised untranslated injections look the same and clean source-checked text in
+        # these scripts is scarce (WMT22 has none for ar, he)
+        return None
     px = t.evidence.get("perplexity")
     li = t.evidence.get("langid", {})
     z, fz = lx["zipf"], lx["foreign_zipf"]

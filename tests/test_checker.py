@@ -98,6 +98,29 @@ def test_check_many_streams_in_order(en_checker):
     ("zh", "政府宣布了支持经济的新措施。"),
     ("ar", "أعلنت الحكومة عن إجراءات جديدة لدعم الاقتصاد."),
     ("he", "הממשלה הודיעה על צעדים חדשים לתמיכה בכלכלה."),
+    ("ja", "ＮＡＴＯとＧ７の首脳が会談した。"),  # fullwidth Latin is ordinary Japanese typography
 ])
 def test_clean_sentences_in_other_scripts(lang, text):
     assert Checker(lang=lang).check(text).anomalies == []
+
+
+_BRANDS_EN = "He drives an Audi and works at Google."
+
+
+@pytest.mark.parametrize("lang,text,source", [
+    ("uk", "Він їздить на Audi і працює в Google.", _BRANDS_EN),
+    ("ru", "Он ездит на Audi и работает в Google.", _BRANDS_EN),
+    ("ar", "يعمل في Google ويقود Audi.", _BRANDS_EN),
+    ("zh", "他在Google工作，开Audi。", _BRANDS_EN),
+    # capitalised only at the start of the source sentence, still written so there
+    ("uk", "Компанія Apple представила новий телефон у вівторок.", "Apple unveiled a new phone on Tuesday."),
+])
+def test_brands_kept_in_latin_letters_are_not_untranslated(lang, text, source):
+    # checked against the source: names and brands stay in their own script in these languages
+    r = Checker(lang=lang).check(text, source=source, source_lang="en")
+    assert r.anomalies == []
+
+
+def test_a_lone_english_word_in_ukrainian_is_flagged():
+    r = Checker(lang="uk").check("Президент попросив assist у партнерів і отримав його швидко.")
+    assert [a.text for a in r.anomalies] == ["assist"]

@@ -149,12 +149,14 @@ class NamesSignal(Signal):
         ctx = doc.context or {}
         src = set()
         src_caps: set[str] = set()  # written capitalised mid-sentence in the source: a name there
+        src_exact: set[str] = set()  # the source's words exactly as written
         if doc.source:
             src = set()
             for m in _SRC_WORD.finditer(doc.source):
                 w = m.group()
                 n = norm(w)
                 src.add(n)
+                src_exact.add(w)
                 if w[:1].isupper():
                     j = m.start() - 1
                     while j >= 0 and doc.source[j].isspace():
@@ -207,6 +209,8 @@ class NamesSignal(Signal):
             ev["src_suspect"] = suspect
             ev["src_title"] = t.index in titles
             ev["src_cap"] = ev["in_source"] and n in src_caps
+            # the source writes it exactly so, with a capital somewhere (Apple, iPhone): a name
+            ev["src_same_cased"] = t.text in src_exact and t.text != t.text.lower()
             # rare in the source language too: a name, term or quotation both sides carry
             # (Huhne, civitas), not a source word left untranslated
             ev["src_rare"] = bool(ev["in_source"] and doc.source_lang

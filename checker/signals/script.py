@@ -11,6 +11,8 @@ _INVISIBLE = regex.compile(r"[\u200b\u2060\ufeff]")
 _JOINERS = regex.compile(r"[\u200c\u200d]")
 # Joiners are part of normal spelling in these scripts.
 _JOINER_SCRIPTS = {"Arabic", "Devanagari", "Bengali", "Tamil", "Malayalam", "Sinhala", "Gurmukhi"}
+# Fullwidth Latin letters and digits (ＮＡＴＯ, Ｇ７) are ordinary typography in these scripts.
+_FULLWIDTH_SCRIPTS = {"Han", "Hiragana", "Katakana", "Hangul"}
 # Classic UTF-8-read-as-Latin-1/cp1252 sequences; ftfy confirms before we report.
 _MOJIBAKE_HINT = regex.compile(r"[ÃÂâÐÑØÙÅÄ][\u0080-\u00bf\u2018-\u201e\u2020-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
@@ -35,6 +37,8 @@ class ScriptSignal(Signal):
             elif self._mixed(tok.text) and "Latin" in scripts | allowed:
                 tok.evidence["script"] = {"anomaly": "mixed",
                                           "note": "mixes " + " and ".join(sorted(scripts)) + " letters"}
+            elif scripts == {"Fullwidth"} and allowed & _FULLWIDTH_SCRIPTS:
+                continue
             elif scripts and not scripts & (allowed | {"Latin"}) and len(tok.text) >= 2:
                 s = next(iter(scripts))
                 tok.evidence["script"] = {
