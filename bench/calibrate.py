@@ -38,6 +38,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # run_benchmark, when imported rather than run as a script
 
 from checker import evaluate as ev  # noqa: E402
 from checker.core import Checker  # noqa: E402
@@ -47,6 +48,8 @@ from checker.io import split_lines  # noqa: E402
 from checker.languages import supported_languages  # noqa: E402
 from checker.lexicon import norm  # noqa: E402
 from checker.suggest import Suggester  # noqa: E402
+# the benchmark's one human reference per target language: calibration reads its dev blocks
+from run_benchmark import WMT_REFS  # noqa: E402
 
 # Clean-text false alarms per 1,000 words allowed by the lexical detector on dev.
 FA_BUDGET = 1.0
@@ -58,9 +61,6 @@ REAL_POS_WEIGHT = 2.0
 # shrinkage of each language's weights towards the shared ones (larger = closer)
 LANG_L2 = 10.0
 BLOCK = 50
-# one human reference per target language (pair, reference id): its dev blocks are clean text
-WMT_REFS = {"en": "de-en.ref.A.en", "de": "en-de.ref.A.de", "cs": "en-cs.ref.B.cs", "ru": "en-ru.ref.A.ru",
-            "uk": "en-uk.ref.A.uk", "zh": "en-zh.ref.A.zh", "ja": "en-ja.ref.A.ja", "fr": "de-fr.ref.A.fr"}
 GEC_ERROR_TYPES = {"typo", "foreign", "script"}
 MQM_ERRORS = {"Accuracy/Untranslated text", "Fluency/Spelling"}
 

@@ -186,6 +186,19 @@ def _recall_table(n: Mapping[str, int], rec: Mapping[str, int]) -> dict[str, dic
     return {k: {"n": n[k], "recalled": rec.get(k, 0), "recall": _ratio(rec.get(k, 0), n[k])} for k in sorted(n)}
 
 
+def _best_hit(hits: Sequence[dict], g: Span) -> dict:
+    return max(hits, key=lambda p: (_overlap(p["start"], p["end"], g.start, g.end), p.get("score", 0.0)))
+
+
+def _fixes(line: str, target: str, best: dict, normalise: Callable[[str], str]) -> tuple[bool, bool]:
+    """(fixed by the top suggestion, fixed by one of the top three): does applying a suggestion of
+    anomaly ``best`` to ``line`` give ``target``, both compared after ``normalise``."""
+    want = normalise(target)
+    sugg = [s["text"] for s in best.get("suggestions", [])[:3]]
+    fixed = [normalise(line[: best["start"]] + s + line[best["end"]:]) == want for s in sugg]
+    return bool(fixed and fixed[0]), any(fixed)
+
+
 def score(gold: Mapping[int, Sequence[Span]], predicted: Mapping[int, Sequence[dict]], lines: Sequence[str],
           min_score: float = 0.0, clean: Optional[Sequence[str]] = None,
           word_counter: Callable[[str], float] = count_words) -> Metrics:
@@ -240,14 +253,9 @@ def score(gold: Mapping[int, Sequence[Span]], predicted: Mapping[int, Sequence[d
             fix_n[g.kind] += 1
             if not hits:
                 continue
-            best = max(hits, key=lambda p: (_overlap(p["start"], p["end"], g.start, g.end), p.get("score", 0.0)))
-            want = _norm(target)
-            sugg = [s["text"] for s in best.get("suggestions", [])[:3]]
-            fixed = [_norm(line[: best["start"]] + s + line[best["end"]:]) == want for s in sugg]
-            if fixed and fixed[0]:
-                fix1[g.kind] += 1
-            if any(fixed):
-                fix3[g.kind] += 1
+            f1, f3 = _fixes(line, target, _best_hit(hits, g), _norm)
+            fix1[g.kind] += f1
+            fix3[g.kind] += f3
     m.precision = _ratio(m.true_pos_pred, m.n_pred)
     m.recall = _ratio(m.recalled_gold, m.n_gold)
     if m.precision is not None and m.recall is not None and m.precision + m.recall > 0:
@@ -527,18 +535,6 @@ class RealMetrics:
         return asdict(self)
 
 
-def _best_hit(hits: Sequence[dict], g: Span) -> dict:
-    return max(hits, key=lambda p: (_overlap(p["start"], p["end"], g.start, g.end), p.get("score", 0.0)))
-
-
-def _fixes(line: str, g: Span, best: dict) -> tuple[bool, bool]:
-    """(fixed by the top suggestion, fixed by one of the top three) for gold span ``g``."""
-    want = normalize_for_fix(line[: g.start] + (g.original or "") + line[g.end:])
-    sugg = [s["text"] for s in best.get("suggestions", [])[:3]]
-    fixed = [normalize_for_fix(line[: best["start"]] + s + line[best["end"]:]) == want for s in sugg]
-    return bool(fixed and fixed[0]), any(fixed)
-
-
 def score_real(lines: Sequence[RealLine], predicted: Mapping[int, Sequence[dict]],
                is_word: Optional[Callable[[str], bool]] = None, min_score: float = 0.0) -> RealMetrics:
     """Score scan anomalies (score >= ``min_score``) on real-errors lines.
@@ -575,7 +571,8 @@ def score_real(lines: Sequence[RealLine], predicted: Mapping[int, Sequence[dict]
                 recalled += 1
             f1 = f3 = False
             if hits and g.original is not None:
-                f1, f3 = _fixes(rl.text, g, _best_hit(hits, g))
+                target = rl.text[: g.start] + (g.original or "") + rl.text[g.end:]
+                f1, f3 = _fixes(rl.text, target, _best_hit(hits, g), normalize_for_fix)
             if g.original is not None:
                 fixable += 1
                 fixed1 += f1

@@ -81,7 +81,8 @@ class WordStats:
     surface: str = ""
 
 
-def _split(a: np.ndarray) -> list[str]:
+def decode_words(a: np.ndarray) -> list[str]:
+    """The word list of an artifact array (UTF-8, newline-separated); used by the builder too."""
     text = a.tobytes().decode("utf-8")
     return text.split("\n") if text else []
 
@@ -129,10 +130,10 @@ class TranslationStats:
         return f"{self.name}@{self.digest}"
 
     def _build(self) -> dict[str, int]:
-        words = _split(self._words_raw)
-        self._tr_words = _split(self._tr_words_raw)
+        words = decode_words(self._words_raw)
+        self._tr_words = decode_words(self._tr_words_raw)
         rows = np.flatnonzero(self._code == SURFACE_EXPLICIT).tolist()
-        self._explicit = dict(zip(rows, _split(self._surfaces_raw)))
+        self._explicit = dict(zip(rows, decode_words(self._surfaces_raw)))
         # plain lists: a lookup then costs no numpy scalar conversions
         self._rows = list(zip(self._n.tolist(), self._kept.tolist(), self._cap.tolist(),
                               self._code.tolist(), self._tr_idx.T.tolist(),

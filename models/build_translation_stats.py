@@ -48,7 +48,8 @@ if str(ROOT) not in sys.path:
 from checker.lexicon import norm  # noqa: E402
 from checker.translation import (CAP_SCALE, CAP_UNKNOWN, FORMAT_VERSION,  # noqa: E402
                                  PROB_SCALE, SURFACE_CAPITALIZED, SURFACE_EXPLICIT,
-                                 SURFACE_KEY, SURFACE_UPPER, TR_FIRST, TR_NONE, TR_SAME)
+                                 SURFACE_KEY, SURFACE_UPPER, TR_FIRST, TR_NONE, TR_SAME,
+                                 decode_words)
 
 Arrays = dict[str, np.ndarray]
 
@@ -347,25 +348,20 @@ def build_segments(segs: Sequence[tuple[Segment, Segment]], src_lang: str, tgt_l
     }
 
 
-def _split(a: np.ndarray) -> list[str]:
-    text = a.tobytes().decode("utf-8")
-    return text.split("\n") if text else []
-
-
 def prune(arrays: Arrays, max_vocab: int | None) -> Arrays:
     """The same artifact keeping only the ``max_vocab`` most frequent words (ties alphabetical);
     the target word list is rebuilt so that it holds only what the kept words use."""
     header = json.loads(arrays["header"].tobytes().decode("utf-8"))
     header["max_vocab"] = max_vocab
     out = dict(arrays)
-    words = _split(arrays["words"])
+    words = decode_words(arrays["words"])
     if max_vocab is not None and len(words) > max_vocab:
         n = arrays["n"].tolist()
         rows = np.array(sorted(sorted(range(len(words)), key=lambda i: (-n[i], words[i]))
                                [:max_vocab]), dtype=np.int64)
         codes = arrays["surface_code"]
         explicit = dict(zip(np.flatnonzero(codes == SURFACE_EXPLICIT).tolist(),
-                            _split(arrays["surfaces"])))
+                            decode_words(arrays["surfaces"])))
         out["words"] = _text([words[i] for i in rows])
         for name in ("n", "kept"):
             out[name] = _uint(arrays[name][rows])
@@ -374,7 +370,7 @@ def prune(arrays: Arrays, max_vocab: int | None) -> Arrays:
         out["surfaces"] = _text([explicit[i] for i in rows.tolist() if i in explicit])
         tr = arrays["tr_idx"][:, rows].astype(np.int64)
         out["tr_p"] = np.ascontiguousarray(arrays["tr_p"][:, rows])
-        tvocab = _split(arrays["tr_words"])
+        tvocab = decode_words(arrays["tr_words"])
         use = Counter(tr[tr >= TR_FIRST].tolist())
         new_order = sorted(use, key=lambda j: (-use[j], tvocab[j - TR_FIRST]))
         remap = np.arange(max(len(tvocab) + TR_FIRST, 1), dtype=np.int64)
