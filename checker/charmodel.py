@@ -54,7 +54,7 @@ class CharModel:
         return (self.score(word)[0] - self.ref_mean) / self.ref_std
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=None)  # per language: bounded by the supported languages
 def get_char_model(lang: str) -> CharModel:
     """The language's model, from the cache directory when an earlier run built it."""
     import pickle

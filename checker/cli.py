@@ -3,19 +3,22 @@
 
 Exit codes: 0 success (anomalies found or not), 1 internal error, or for `hook` an anomaly scoring
 at or above --fail-at, 2 usage error, 3 bad input
-(missing, binary, non-UTF-8 or mismatched files), 4 unsupported language, 5 model not loadable,
-130 interrupted.
+(missing, binary, non-UTF-8 or mismatched files), 4 unsupported language, 5 model not loadable or
+an optional extra not installed, 6 output cannot be written (read-only or full disk), 130
+interrupted, 141 standard output closed before everything was written (`| head`); `hook` keeps
+its own status then, decided before any output.
+
+Text from the input is printed with control characters and bidi overrides escaped (\x1b, \u202e).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Sequence
 
-from .errors import CheckerError, InputError, UsageError
-from .io import read_allowlist, read_text, split_lines
+from .errors import CheckerError, InputError, UsageError, probability
+from .io import printable, read_allowlist, read_text, split_lines
 from .version import __version__
 
 
@@ -31,7 +34,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="neural model for words wrong in context and fill-ins: 'none', 'embedded' "
                         "(models/mlm), or a masked LM's hub id or directory")
     p.add_argument("--allowlist", default=None, help="file of words never to flag, one per line")
-    p.add_argument("--threshold", type=float, default=None, help="minimum score to report (default: calibrated per language)")
+    p.add_argument("--threshold", type=lambda v: probability("--threshold", v), default=None,
+                   help="minimum score to report, 0-1 (default: calibrated per language)")
     p.add_argument("--source", default=None, help="source-language file, line-aligned with the input")
     p.add_argument("--source-lang", default=None, help="language of --source")
     p.add_argument("--no-file-context", action="store_true",
@@ -61,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSONL key or TSV/CSV column for text, source, reference, id, lang, system, source_lang")
     b.add_argument("--engine", choices=("local", "dask"), default="local", help="where chunks run")
     b.add_argument("--address", help="Dask scheduler address for --engine dask, e.g. tcp://127.0.0.1:8786")
-    b.add_argument("--fix-at", type=float, default=0.5, help="apply top suggestions scoring at least this for the 'fixed' MT scores")
+    b.add_argument("--fix-at", type=lambda v: probability("--fix-at", v), default=0.5, help="apply top suggestions scoring at least this for the 'fixed' MT scores")
     b.add_argument("--metrics", default="bleu,chrf,ter",
                    help="sacrebleu metrics for systems with references: any of bleu,chrf,ter, or none")
     b.add_argument("--restart", action="store_true", help="discard a previous run in --out instead of resuming it")
@@ -135,8 +139,8 @@ def cmd_batch(args) -> int:
                         metrics=_metrics(args.metrics),
                         progress={"auto": None, "always": True, "never": False}[args.progress])
     written, problems = run_batch(opts)
-    for p in problems:
-        print(f"checker: {'note' if p.skipped_file else 'error'}: {p}", file=sys.stderr)
+    for p in problems:  # file names and language codes come from the input: printed escaped
+        print(f"checker: {'note' if p.skipped_file else 'error'}: {printable(str(p))}", file=sys.stderr)
     if args.out:
         print(f"checker: {written:,} segments checked; results in {args.out}/"
               f"{{segments.jsonl,summary.json,report.html}}", file=sys.stderr)
@@ -160,8 +164,18 @@ def cmd_scan(args) -> int:
     out = sys.stdout
     items = ((line, src, args.source_lang) for line, src in zip(lines, srcs))
     ctx = None if args.no_file_context else word_counts(lines)
-    for i, anoms in enumerate(check_lines(items, kwargs, args.jobs, args.evidence, context=ctx)):
-        out.write(json.dumps({"line": i, "anomalies": anoms}, ensure_ascii=False) + "\n")
+    from .io import jsonl_record
+
+    try:
+        for i, anoms in enumerate(check_lines(items, kwargs, args.jobs, args.evidence, context=ctx)):
+            out.write(jsonl_record({"line": i, "anomalies": anoms}))
+        out.flush()  # here, where a full disk is still one clear line (exit 6)
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        from .batch.runner import stdout_error
+
+        raise stdout_error(e) from None
     if not lines:
         print(f"checker: {args.file}: empty input, nothing to check", file=sys.stderr)
     return 0
@@ -195,12 +209,14 @@ def cmd_check(args) -> int:
             s0 = max(0, line.rfind(". ", 0, a.start) + 2 if line.rfind(". ", 0, a.start) >= 0 else 0)
             e0 = line.find(". ", a.end)
             e0 = len(line) if e0 < 0 else e0 + 1
-            mark = _colour(colour, "1;31", a.text) if colour else f"[[{a.text}]]"
-            print(f"{args.file}:{ln}:{a.start + 1}: {_colour(colour, '1', a.kind)} ({a.score:.2f})")
-            print(f"    {line[s0:a.start]}{mark}{line[a.end:e0]}")
-            print(f"    why: {a.reason}")
+            text = printable(a.text)
+            mark = _colour(colour, "1;31", text) if colour else f"[[{text}]]"
+            print(f"{printable(args.file)}:{ln}:{a.start + 1}: {_colour(colour, '1', a.kind)} ({a.score:.2f})")
+            print(f"    {printable(line[s0:a.start])}{mark}{printable(line[a.end:e0])}")
+            print(f"    why: {printable(a.reason)}")
             if a.suggestions:
-                sug = ", ".join(f"{s.text!r} ({s.score:.2f})" if s.text else f"<delete> ({s.score:.2f})" for s in a.suggestions)
+                sug = ", ".join(f"{printable(repr(s.text))} ({s.score:.2f})" if s.text else f"<delete> ({s.score:.2f})"
+                                for s in a.suggestions)
                 print(f"    fix: {sug}")
             print()
     words = sum(len(l.split()) for l in lines)
@@ -262,12 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away: what it did not read was not delivered
         try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
             pass
-        return 0
+        return 141
     except Exception as e:  # a bug: still one line, unless asked for the traceback
         if os.environ.get("CHECKER_DEBUG"):
             raise

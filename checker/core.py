@@ -5,9 +5,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
+from .assets import embedded
 from .detector import Detector
 from .document import Document
-from .errors import ModelError
+from .errors import ModelError, probability
 from .languages import normalize_lang
 from .langid import detect_language
 from .lexicon import norm
@@ -40,12 +41,15 @@ def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | Non
             return NgramLM.from_pretrained(model, lang)
         except (OSError, ValueError) as e:
             raise ModelError(f"cannot load language model {model!r} for {lang}: {e}") from None
-    from .lm.hf import load_hf  # a hub id or a transformers directory; imports torch
+    try:
+        from .lm.hf import load_hf  # a hub id or a transformers directory; imports torch
+    except ModelError:  # the neural extra is not installed: name the option that needs it
+        raise ModelError(f"--model {model} needs the neural extra: pip install 'translation-checker[neural]'") from None
 
     return load_hf(model, lang)
 
 
-EMBEDDED_CONTEXT_MODEL = Path(__file__).resolve().parents[1] / "models" / "mlm"
+EMBEDDED_CONTEXT_MODEL = embedded("mlm")
 
 
 @lru_cache(maxsize=4)
@@ -54,7 +58,11 @@ def load_context_model(spec: str | None):
     id or directory. Loaded once per process and shared by every language."""
     if spec in (None, "none"):
         return None
-    from .lm.hf import ContextModel  # imports torch
+    try:
+        from .lm.hf import ContextModel  # imports torch
+    except ModelError:  # the neural extra is not installed: name the option that needs it
+        raise ModelError(f"--context-model {spec} needs the neural extra: "
+                         "pip install 'translation-checker[neural]'") from None
 
     if spec == "embedded":
         if not (EMBEDDED_CONTEXT_MODEL / "config.json").is_file():
@@ -69,6 +77,10 @@ class Checker:
 
     >>> Checker(lang="en").check("The the cat sat.").anomalies[0].kind
     'repetition'
+
+    ``allowlist``: words never to flag (a single string is one word); ``threshold``: the minimum
+    score to report, in [0, 1] (default: calibrated per language; anything else is a UsageError).
+    Models load once per language and stay loaded for the Checker's life.
     """
 
     def __init__(self, lang: str | None = "en", model: str | LanguageModel | None = "ngram",
@@ -81,24 +93,41 @@ class Checker:
         self.pipeline = tuple(pipeline)
         for name in self.pipeline:
             get_signal(name)  # fail early on a typo
+        if isinstance(allowlist, str):  # one word, not its letters
+            allowlist = [allowlist]
         self.allowlist = frozenset(norm(w) for w in allowlist)
         self.detector = Detector.load(detector)
-        self.threshold = threshold
+        self.threshold = None if threshold is None else probability("threshold", threshold)
         self.n_suggestions = suggestions
+        # per language, for the life of this Checker: the languages are a bounded set (about 40),
+        # and evicting one reloads its models (a 16-entry LRU thrashed at 17 languages: 99 ms per
+        # check instead of 4 ms)
+        self._loaded: dict[str, tuple] = {}
+        self._signatures: dict[str, str] = {}
         if self.lang:
             self._parts(self.lang)  # load models now, not on the first text
 
-    @lru_cache(maxsize=16)
     def _parts(self, lang: str):
+        got = self._loaded.get(lang)
+        if got is None:
+            got = self._loaded[lang] = self._load(lang)
+        return got
+
+    def _load(self, lang: str):
         res = Resources(lang=lang, lm=load_lm(self.model, lang), allowlist=self.allowlist,
                         cm=load_context_model(self.context_model))
         signals = [get_signal(n)(res) for n in self.pipeline]
         return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions,
                                         cm_weights=self.detector.extra.get("suggester_cm"))
 
-    @lru_cache(maxsize=16)
     def signature(self, lang: str) -> str:
         """Everything that determines the numbers, sacrebleu-style."""
+        sig = self._signatures.get(lang)
+        if sig is None:
+            sig = self._signatures[lang] = self._signature(lang)
+        return sig
+
+    def _signature(self, lang: str) -> str:
         from importlib.metadata import version
 
         res, _, _ = self._parts(lang)

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .assets import embedded
 from .document import Document, Token
+from .errors import ModelError
 from .report import Anomaly
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "detector.json"
+DEFAULT_PATH = embedded("detector.json")
 
 FEATURES = (
     "bias", "unknown", "zipf", "news", "explained", "cap", "cap_initial", "inner_cap", "recurring",
@@ -33,7 +35,8 @@ FEATURES = (
     "cap_unsupported", "src_rare", "src_title", "alien_common",
 )
 
-# Used only until calibration has written models/detector.json.
+# Hand-set starting values (bench/calibrate.py reads its defaults here); Detector.load never uses
+# them in place of a missing models/detector.json.
 _FALLBACK = {
     "weights": {"bias": -2.0, "unknown": 3.0, "zipf": -0.8, "news": -0.8, "explained": -3.0,
                 "cap": -4.0, "cap_initial": -1.5, "inner_cap": -2.0, "recurring": -2.0,
@@ -180,12 +183,19 @@ class Detector:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Detector":
         p = Path(path) if path else DEFAULT_PATH
-        if p.exists():
+        # Never the fallback weights in their place: they give other results, and an install that
+        # lacks its models would look like it works (det:fallback in a signature nobody reads).
+        if not p.is_file():
+            if path:
+                raise ModelError(f"detector weights not found: {p}")
+            raise ModelError(f"the embedded detector weights are missing ({p}): this install of "
+                             "translation-checker lacks its models; reinstall it")
+        try:
             raw = p.read_bytes()
             cfg = json.loads(raw)
-            digest = hashlib.sha256(raw).hexdigest()[:8]
-        else:
-            cfg, digest = _FALLBACK, "fallback"
+        except (OSError, ValueError) as e:
+            raise ModelError(f"cannot read detector weights {p}: {str(e).splitlines()[0][:160]}") from None
+        digest = hashlib.sha256(raw).hexdigest()[:8]
         return cls(weights=cfg["weights"], thresholds=cfg.get("thresholds", {}),
                    default_threshold=cfg.get("default_threshold", 0.5),
                    script_score=cfg.get("script_score", 0.95),

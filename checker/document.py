@@ -2,6 +2,12 @@
 
 Offsets are Python string indices into the text the user gave; nothing here normalises the text,
 so ``text[tok.start:tok.end] == tok.text`` always holds.
+
+A word longer than ``MAX_WORD_CHARS`` characters is judged by cheap evidence only (its lexicon
+frequency, script and letters of its first ``MAX_WORD_CHARS`` characters): no spelling-neighbour
+search, no compound splitting, no suggestions. Real words are shorter (the longest German
+compounds in news run to ~40 letters); a longer one is junk (lost spaces, encoded data), and the
+searches grow with its length, so one such token could otherwise take a request's whole budget.
 """
 from __future__ import annotations
 
@@ -20,6 +26,9 @@ _TOKEN_RE = regex.compile(
    |(?P<email>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)
    |(?P<handle>(?<![\w@])@\w{1,30})
    |(?P<hashtag>(?<![\w#])\#\w+)
+   |(?P<emoji>(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{1,2}|[0-9\#*](?=\ufe0f?\u20e3))
+              [\ufe0f\u20e3\p{Emoji_Modifier}\U000e0020-\U000e007f]*
+              (?:\u200d(?:\p{Extended_Pictographic}|\p{Regional_Indicator})[\ufe0f\p{Emoji_Modifier}]*)*)
    |(?P<number>[+\-]?\p{N}+(?:[.,:/\-]\p{N}+)*(?:\p{L}{1,3}\b)?)
    |(?P<cjk>\p{Han}+|\p{Hiragana}+|[\p{Katakana}\u30fc]+)
    |(?P<word>[[\p{L}\p{M}]--[\p{Han}\p{Hiragana}\p{Katakana}]]
@@ -34,6 +43,9 @@ _TOKEN_RE = regex.compile(
 # a CJK full stop. Abbreviations cost us a little context for the language model only.
 _SENT_END_RE = regex.compile(
     r"(?<=[.!?…][\"”’»)\]]?)\s+(?=[\"“‘«(\[]?[\p{Lu}\p{Lo}\p{N}])|(?<=[。！？])")
+
+#: a longer word gets cheap evidence only (see the module docstring)
+MAX_WORD_CHARS = 64
 
 #: splits a word into the parts joined by hyphens and apostrophes ('ה-NPWS', "l'attività")
 WORD_PARTS = regex.compile(r"[-'’]")
@@ -129,7 +141,20 @@ class Document:
         return [t for t in self.tokens if t.is_word]
 
     def segment_words(self, seg: int) -> list[Token]:
-        return [self.tokens[i] for i in self.segments[seg].tokens if self.tokens[i].is_word]
+        """The word tokens of one segment (computed once: signals ask per word, and a long
+        segment would make that quadratic). Callers must not change the list."""
+        cache = self.__dict__.setdefault("_seg_words", {})
+        got = cache.get(seg)
+        if got is None:
+            got = cache[seg] = [self.tokens[i] for i in self.segments[seg].tokens if self.tokens[i].is_word]
+        return got
+
+    def word_position(self, tok: Token) -> int:
+        """Index of word token ``tok`` in ``segment_words(tok.segment)``."""
+        pos = self.__dict__.setdefault("_word_pos", {})
+        if tok.segment not in pos:
+            pos[tok.segment] = {t.index: j for j, t in enumerate(self.segment_words(tok.segment))}
+        return pos[tok.segment][tok.index]
 
 
 _CONTEXT_WORD_RE = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")

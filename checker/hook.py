@@ -4,10 +4,15 @@ Markup and code are blanked out (replaced by spaces of the same length, newlines
 offset the Checker reports is an offset into the original file; each line is then checked with the
 file's word counts as context. Output is one compiler-style line per anomaly:
 
-    path:line:col: kind: text -> suggestion (score)
+    path:line:col: kind (score): text -> fix (fix's own score)
+
+Control characters and bidi overrides from the files are printed as escapes (\x1b, \u202e).
 
 Exit codes: 0 nothing at or above --fail-at, 1 at least one anomaly at or above --fail-at, and the
 usual CheckerError codes for bad input (2 usage/config, 3 bad file, 4 language, 5 model).
+The status is decided before anything is printed, so an output pipe closed early (`| head -0`)
+cannot turn a failing gate into a pass. --fail-at and --threshold (flag or config) must be numbers
+in [0, 1]: NaN or 5 would silently open the gate, so they are a usage error (exit 2).
 """
 from __future__ import annotations
 
@@ -17,8 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UsageError
-from .io import read_allowlist, read_text, split_lines
+from .errors import InputError, UsageError, probability
+from .io import printable, read_allowlist, read_text, split_lines
 
 DEFAULT_FAIL_AT = 0.5
 CONFIG_KEYS = {"lang": str, "fail_at": (int, float), "allowlist": str, "threshold": (int, float)}
@@ -154,7 +159,7 @@ def _validate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             raise UsageError(f"{path}: unknown key {k!r} (known: {', '.join(CONFIG_KEYS)})")
         if not isinstance(v, CONFIG_KEYS[k]) or isinstance(v, bool):
             raise UsageError(f"{path}: {k} must be a {'number' if k in ('fail_at', 'threshold') else 'string'}")
-        out[k] = v
+        out[k] = probability(f"{path}: {k}", v) if k in ("fail_at", "threshold") else v
     if "allowlist" in out:
         out["allowlist"] = str((path.parent / out["allowlist"]))
     return out
@@ -164,12 +169,13 @@ def _validate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def format_anomaly(path: str, line: int, a) -> str:
-    """`path:line:col: kind: text -> best (score)`; line and col 1-based, score the anomaly's."""
-    head = f"{path}:{line}:{a.start + 1}: {a.kind}: {a.text}"
+    """`path:line:col: kind (score): text -> fix (fix score)`; line and col 1-based; the first
+    score is the anomaly's, the second the fix's own (a likely error can have an unsure fix)."""
+    head = f"{printable(path)}:{line}:{a.start + 1}: {a.kind} ({a.score:.2f}): {printable(a.text)}"
     if a.suggestions:
-        best = a.suggestions[0].text
-        return f"{head} -> {best if best else '<delete>'} ({a.score:.2f})"
-    return f"{head} ({a.score:.2f})"
+        best = a.suggestions[0]
+        return f"{head} -> {printable(best.text) if best.text else '<delete>'} ({best.score:.2f})"
+    return head
 
 
 def check_file(chk, path: str, text: str) -> list[tuple[int, Any]]:
@@ -194,10 +200,11 @@ def add_parser(sub) -> None:
     h = sub.add_parser("hook", help="check prose in .txt/.md/.html files, compiler-style (pre-commit)")
     h.add_argument("files", nargs="*", metavar="FILE", help="files to check")
     h.add_argument("--lang", default=None, help="target language (default: config, else en)")
-    h.add_argument("--fail-at", type=float, default=None,
+    h.add_argument("--fail-at", type=lambda v: probability("--fail-at", v), default=None,
                    help=f"exit 1 when an anomaly scores at least this (default: config, else {DEFAULT_FAIL_AT})")
     h.add_argument("--allowlist", default=None, help="file of words never to flag, one per line, # comments")
-    h.add_argument("--threshold", type=float, default=None, help="minimum score to report (default: calibrated)")
+    h.add_argument("--threshold", type=lambda v: probability("--threshold", v), default=None,
+                   help="minimum score to report, 0-1 (default: calibrated)")
     h.add_argument("--verbose", "-v", action="store_true", help="also print anomalies below --fail-at")
 
 
@@ -207,22 +214,37 @@ def cmd_hook(args) -> int:
     found = find_config()
     cfg = found[1] if found else {}
     lang = args.lang or cfg.get("lang") or "en"
-    fail_at = args.fail_at if args.fail_at is not None else float(cfg.get("fail_at", DEFAULT_FAIL_AT))
+    fail_at = args.fail_at if args.fail_at is not None else cfg.get("fail_at", DEFAULT_FAIL_AT)
     threshold = args.threshold if args.threshold is not None else cfg.get("threshold")
     allow_path = args.allowlist or cfg.get("allowlist")
     allow = read_allowlist(allow_path) if allow_path else []
     texts = [(f, read_text(f)) for f in args.files]  # every file readable before any output
     chk = Checker(lang=lang, allowlist=allow, threshold=threshold)
     failed = 0
+    lines = []
     for path, text in texts:
         for ln, a in check_file(chk, path, text):
             if a.score >= fail_at:
                 failed += 1
             elif not args.verbose:
                 continue
-            print(format_anomaly(path, ln, a))
+            lines.append(format_anomaly(path, ln, a))
+    status = 1 if failed else 0  # decided before any output: a closed pipe cannot change it
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
     if failed:
         print(f"checker: {failed} anomal{'y' if failed == 1 else 'ies'} scored at or above {fail_at:g}",
               file=sys.stderr)
-        return 1
-    return 0
+    return status
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -7,6 +7,15 @@ from pathlib import Path
 from .errors import InputError
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """Latin-script UTF-16 without a BOM: NUL bytes in every other position and nowhere else."""
+    half = len(head) // 2
+    if half < 4:
+        return False
+    even, odd = head[0:2 * half:2].count(0), head[1:2 * half:2].count(0)
+    return (odd >= 0.9 * half and even <= 0.1 * half) or (even >= 0.9 * half and odd <= 0.1 * half)
+
+
 def read_text(path: str) -> str:
     """The whole file (or stdin for "-") as text; refuses missing, binary and non-UTF-8 input."""
     name = "<stdin>" if path == "-" else path
@@ -20,8 +29,24 @@ def read_text(path: str) -> str:
         raise InputError(f"{name}: permission denied") from None
     except OSError as e:
         raise InputError(f"{name}: cannot read ({e.strerror})") from None
-    if b"\x00" in data[:1 << 20] or b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
+    # UTF-16/32 with a byte-order mark is text (Windows editors write it): decode it
+    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(enc)
+            except UnicodeDecodeError as e:
+                raise InputError(f"{name}: invalid {enc.upper()} at byte {e.start + len(bom)}") from None
+            if "\x00" in text:
+                line = text[: text.index("\x00")].count("\n") + 1
+                raise InputError(f"{name}: binary data (NUL character on line {line}); expected text")
+            return text
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data[:at].count(b"\n") + 1
+        if _looks_utf16(data[:400]):
+            raise InputError(f"{name}: looks like UTF-16 without a byte-order mark (NUL bytes between letters); "
+                             "save it as UTF-8")
         raise InputError(f"{name}: binary data (NUL byte on line {line}); expected UTF-8 text")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -30,6 +55,37 @@ def read_text(path: str) -> str:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise InputError(f"{name}: invalid UTF-8 at byte {e.start} (line {line}); expected UTF-8 text") from None
+
+
+_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def jsonl_record(obj) -> str:
+    """One JSONL line (with its newline): UTF-8 as is, but U+0085, U+2028 and U+2029 escaped,
+    because readers that split on every Unicode line break (str.splitlines, JavaScript) would
+    otherwise cut the record in two."""
+    import json
+
+    s = json.dumps(obj, ensure_ascii=False)
+    if any(c in s for c in _LINE_BREAKS):
+        s = s.translate(str.maketrans(_LINE_BREAKS))
+    return s + "\n"
+
+
+_UNSAFE = None
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC sequences, C1 controls, DEL,
+    carriage returns) and bidi overrides, which could rewrite or reorder what the reader sees,
+    shown as escapes (\\x1b, \\u202e); tabs stay."""
+    global _UNSAFE
+    if _UNSAFE is None:
+        import re
+
+        _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    return _UNSAFE.sub(lambda m: (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                  else f"\\u{ord(m.group()):04x}"), text)
 
 
 def split_lines(text: str) -> list[str]:

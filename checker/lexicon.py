@@ -11,6 +11,7 @@ import hashlib
 import math
 import os
 import unicodedata
+import zipfile
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -214,7 +215,7 @@ def _part_floor(n: int) -> float:
     return _Z45 if n < 4 else (_Z3 if n < 5 else _Z25)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=None)  # one per language used: bounded by the supported languages
 def get_lexicon(lang: str) -> Lexicon:
     return Lexicon(lang)
 
@@ -222,8 +223,8 @@ def get_lexicon(lang: str) -> Lexicon:
 class ForeignIndex:
     """Common words (Zipf >= FOREIGN_MIN_ZIPF) of every wordfreq language, keyed by a 64-bit hash."""
 
-    def __init__(self, path: Path):
-        data = np.load(path, mmap_mode="r")
+    def __init__(self, path: Path | None = None, arrays: dict | None = None):
+        data = np.load(path, mmap_mode="r") if arrays is None else arrays
         self.keys = data["keys"]
         self.langs = data["langs"]
         self.zipfs = data["zipfs"]
@@ -248,7 +249,9 @@ class ForeignIndex:
                            minlength=len(self.lang_names))
 
     @staticmethod
-    def build(path: Path) -> None:
+    def build(path: Path) -> dict:
+        """The index's arrays, also written to ``path`` when the cache directory takes them (an
+        unwritable cache only costs the rebuild, about 10 s, next time)."""
         import wordfreq
 
         langs = sorted(wordfreq.available_languages(wordlist="best"))
@@ -265,11 +268,16 @@ class ForeignIndex:
                     zs.append(z)
         k = np.array(keys, dtype=np.uint64)
         order = np.argsort(k, kind="stable")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=k[order], langs=np.array(lidx, np.uint8)[order],
-                 zipfs=np.array(zs, np.uint8)[order], lang_names=np.array(langs))
-        os.replace(tmp, path)
+        arrays = {"keys": k[order], "langs": np.array(lidx, np.uint8)[order],
+                  "zipfs": np.array(zs, np.uint8)[order], "lang_names": np.array(langs)}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")  # per process: parallel builds do not clash
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return arrays
 
 
 @lru_cache(maxsize=1)
@@ -278,9 +286,10 @@ def get_foreign_index() -> ForeignIndex:
 
     ver = getattr(wordfreq, "__version__", None) or _wordfreq_version()
     path = cache_dir() / f"foreign-index-v{_INDEX_FORMAT}-wordfreq{ver}-z{FOREIGN_MIN_ZIPF}.npz"
-    if not path.exists():
-        ForeignIndex.build(path)
-    return ForeignIndex(path)
+    try:
+        return ForeignIndex(path)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return ForeignIndex(arrays=ForeignIndex.build(path))
 
 
 def _wordfreq_version() -> str:

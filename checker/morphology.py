@@ -23,7 +23,7 @@ _log = logging.getLogger(__name__)
 _PYMORPHY = {"uk": "pymorphy3_dicts_uk", "ru": "pymorphy3_dicts_ru"}
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=None)  # per language: bounded by the supported languages
 def _analyzer(lang: str):
     if lang not in _PYMORPHY:
         return None
@@ -130,7 +130,7 @@ def lemma_of(lang: str, word: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=None)
 def describe(lang: str) -> str | None:
     """Name and version of the dictionary used for ``lang`` (for the signature), or None."""
     if _analyzer(lang) is None:

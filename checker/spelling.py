@@ -408,7 +408,7 @@ def _build_skeletons(lex: Lexicon) -> dict[str, str]:
     return {s: w for s, (_, w) in best.items() if w != s}
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=None)  # per language: bounded by the supported languages
 def get_spell_index(lang: str) -> SpellIndex:
     """The language's index; the skeleton table is cached on disk (built in about a second)."""
     from importlib.metadata import version

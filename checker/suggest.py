@@ -4,12 +4,16 @@ Candidates come from three places: the words the text would be a slip of (checke
 diacritics restored, one edit, one edit plus diacritics, each with the slip's cost), the language
 model's fill-in for the gap, and deletion. Each is scored on the language model's gain for the
 corrected sentence, its edit distance to what is there and its frequency.
+
+Bounded work: ranking costs ~10 ms per anomaly (a language-model search), so one text gets ranked
+suggestions for at most ``MAX_RANKED`` anomalies, its highest-scoring ones; the rest of a text that
+garbled keeps its detections without fixes. Words over ``document.MAX_WORD_CHARS`` get none.
 """
 from __future__ import annotations
 
 import math
 
-from .document import Document, Token, char_script
+from .document import MAX_WORD_CHARS, Document, Token, char_script
 from .lexicon import norm
 from .report import Anomaly, Suggestion
 from .resources import Resources
@@ -18,6 +22,8 @@ from .spelling import damerau, get_spell_index  # noqa: F401  (damerau: re-expor
 _CONTEXT = 2
 # fill-ins come from the 10k most frequent words: a sixth of the search, same suggestions in practice
 _FILL_SEARCH = 10000
+# ranked suggestions per text (see the module docstring): far above any real text's count
+MAX_RANKED = 100
 # Acceptance model (logistic) used until bench/calibrate.py has fitted one on dev data.
 DEFAULT_WEIGHTS = {"bias": -1.0, "lm_rel": 0.6, "dist": -4.0, "edit1": 1.0, "zipf": 0.3,
                    "same_initial": 0.5, "from_lm": 0.5}
@@ -61,10 +67,14 @@ class Suggester:
         self.k = k
 
     def __call__(self, doc: Document, anomalies: list[Anomaly]) -> None:
+        word_at = {t.start: t for t in doc.tokens if t.is_word}  # one pass, not one per anomaly
+        ranked = {id(a) for a in sorted(anomalies, key=lambda a: -a.score)[:MAX_RANKED]}
         for a in anomalies:
             ev = a.evidence
             if a.kind == "repetition":
                 a.suggestions = [Suggestion("", round(min(0.99, a.score), 4))]
+            elif "segment_lang" in ev:  # a whole sentence in another language wants a translation, not a word
+                a.suggestions = []
             elif "mojibake" in ev:
                 a.suggestions = [Suggestion(ev["mojibake"], 0.9)]
             elif ev.get("script", {}).get("anomaly") == "control":
@@ -74,8 +84,11 @@ class Suggester:
             elif ev.get("script", {}).get("anomaly") == "mixed":
                 a.suggestions = self._homoglyphs(a.text)
             else:
-                tok = next((t for t in doc.tokens if t.start == a.start and t.is_word), None)
-                a.suggestions = self._rank(tok, doc) if tok is not None else []
+                tok = word_at.get(a.start)
+                # an over-long word is judged by cheap evidence only (document.MAX_WORD_CHARS):
+                # its candidates' edit distances alone would grow with its length
+                usable = tok is not None and len(tok.text) <= MAX_WORD_CHARS and id(a) in ranked
+                a.suggestions = self._rank(tok, doc) if usable else []
                 if a.kind == "script":  # a fill-in for a foreign-script word is a guess: keep real ones
                     a.suggestions = [x for x in a.suggestions if x.score >= _MIN_SCRIPT_FILL]
 
@@ -113,7 +126,7 @@ class Suggester:
         lex = self.res.lexicon
         lm = self.res.lm
         words = doc.segment_words(tok.segment)
-        i = next(j for j, t in enumerate(words) if t.index == tok.index)
+        i = doc.word_position(tok)
         left = [w.text for w in words[max(0, i - _CONTEXT):i]]
         right = [w.text for w in words[i + 1:i + 1 + _CONTEXT]]
         n = norm(tok.text)

@@ -42,13 +42,14 @@ from typing import Any
 
 import numpy as np
 
+from .assets import embedded
 from .languages import _ALIASES
 from .lexicon import norm
 
 __all__ = ["WordStats", "TranslationStats", "get_translation_stats", "covered_pairs", "bundle_digest",
            "translation_dir", "DEFAULT_DIR", "FORMAT_VERSION"]
 
-DEFAULT_DIR = Path(__file__).resolve().parents[1] / "models" / "translation"
+DEFAULT_DIR = embedded("translation")
 ENV_DIR = "CHECKER_TRANSLATION_DIR"
 FORMAT_VERSION = 1
 #: translation probabilities are stored as round(p * PROB_SCALE) in uint8

@@ -1,22 +1,30 @@
 """Where chunks of records are checked: in this process, in local worker processes, or on a
 Dask distributed cluster. Every engine returns results in submission order, with a bounded
-number of chunks in flight, so memory stays flat however large the corpus."""
+number of chunks in flight, so memory stays flat however large the corpus.
+
+Invariants: a CheckerError while checking one record is that record's result (its message),
+never the end of the run; local workers end when the run's process ends, even by SIGKILL
+(checker.parallel.die_with_parent)."""
 from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
 import multiprocessing as mp
+import os
 from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import UsageError
+from ..errors import CheckerError, UsageError
+from ..parallel import die_with_parent
 
 _CHECKERS: dict[str, Any] = {}
 _CONTEXTS: dict[str, Any] = {}
 
 
-def check_chunk(task: tuple[str, dict, bool, list[str] | None, Any, list[tuple]]) -> list[tuple[int, list[dict], int]]:
-    """Check one chunk: (n, anomaly dicts, words) per record. Checkers and per-file word counts
-    are built once per worker process and kept (keyed by their settings / file)."""
+def check_chunk(task: tuple[str, dict, bool, list[str] | None, Any, list[tuple]]
+                ) -> list[tuple[int, list[dict], int, str | None]]:
+    """Check one chunk: (n, anomaly dicts, words, error) per record, error being the message of a
+    CheckerError met on that record (else None). Checkers and per-file word counts are built
+    once per worker process and kept (keyed by their settings / file)."""
     import json
 
     from ..core import Checker
@@ -37,10 +45,14 @@ def check_chunk(task: tuple[str, dict, bool, list[str] | None, Any, list[tuple]]
     out = []
     for n, text, source, source_lang, lang in items:
         if not text.strip():
-            out.append((n, [], 0))
+            out.append((n, [], 0, None))
             continue
-        rep = chk.check(text, source, source_lang, ctx, lang=lang)
-        out.append((n, [a.to_dict() for a in rep.anomalies], rep.words))
+        try:
+            rep = chk.check(text, source, source_lang, ctx, lang=lang)
+        except CheckerError as e:  # this record's problem; the other records are fine
+            out.append((n, [], 0, e.message))
+            continue
+        out.append((n, [a.to_dict() for a in rep.anomalies], rep.words, None))
     return out
 
 
@@ -53,14 +65,14 @@ def run_ordered(tasks: Iterable[Any], engine: str, jobs: int, address: str | Non
         return
     if engine == "local":
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with cf.ProcessPoolExecutor(jobs, mp_context=ctx) as ex:
+        with cf.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)) as ex:
             yield from _windowed(ex.submit, tasks, 4 * jobs, fn)
         return
     if engine == "dask":
         try:
             from distributed import Client
         except ImportError:
-            raise UsageError("--engine dask needs the 'distributed' package: pip install 'checker[dask]'") from None
+            raise UsageError("--engine dask needs the dask extra: pip install 'translation-checker[dask]'") from None
         if not address:
             raise UsageError("--engine dask needs --address (the scheduler, e.g. tcp://127.0.0.1:8786)")
         try:

@@ -1,6 +1,13 @@
 """report.html: one self-contained file (inline CSS, JS, data and an SVG chart; nothing is
 fetched when it is viewed). Flagged spans are highlighted in their segment; hovering shows the
-reason, clicking shows reason and suggestions; filters by kind, minimum score and system."""
+reason, clicking shows reason and suggestions; filters by kind, minimum score and system.
+
+Invariants: segment text reaches the page only as JSON inside a <script type="application/json">
+block with every <, > and & written as \\u escapes, so no text (`<!--<script>`, `</script>`) can end
+or re-mode the block; the JavaScript escapes what it inserts. Span offsets in the embedded data
+are UTF-16 code units, which is what JavaScript strings count (Python's offsets count code
+points; they differ after any character outside the BMP). When more segments are flagged than
+the report embeds, the page says so."""
 from __future__ import annotations
 
 import html
@@ -66,6 +73,14 @@ render();
 """
 
 
+def _cap_note(summary: dict[str, Any]) -> str:
+    flagged, shown = summary.get("flagged_segments", summary["flagged_segments_shown"]), summary["flagged_segments_shown"]
+    if flagged <= shown:
+        return ""
+    return (f'<p class="cap"><b>Only the first {shown:,} of {flagged:,} flagged segments are embedded in this page</b> '
+            f'(the page would grow too large); every one is in segments.jsonl, and the tables above count all.</p>')
+
+
 def _chart(summary: dict[str, Any]) -> str:
     """Horizontal bars: anomalies per 1,000 words per system (or per file without systems)."""
     groups = summary["systems"] or summary["files"]
@@ -104,11 +119,31 @@ def _table(groups: dict[str, Any], first: str) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
+def _script_json(obj: Any) -> str:
+    """JSON that is inert inside a <script> element: no <, > or & at all (they are \\u escapes
+    in JSON strings), so neither `</script>` nor `<!--` can change how the page is parsed."""
+    return (json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
+def _utf16_offsets(seg: dict) -> dict:
+    """A copy of a flagged segment whose anomaly offsets count UTF-16 code units, as JavaScript's
+    String.slice does; only text outside the BMP (emoji, some CJK) makes them differ."""
+    text = seg["text"]
+    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+        return seg
+
+    def u16(i: int) -> int:
+        return i + sum(1 for c in text[:i] if ord(c) >= 0x10000)
+
+    return {**seg, "anomalies": [{**a, "start": u16(a["start"]), "end": u16(a["end"])} for a in seg["anomalies"]]}
+
+
 def render_report(summary: dict[str, Any], shown: list[dict]) -> str:
     kinds = sorted({a["kind"] for s in shown for a in s["anomalies"]})
     systems = sorted({s["system"] for s in shown if s["system"]})
     t = summary["total"]
-    data = json.dumps(shown, ensure_ascii=False).replace("</", "<\\/")
+    data = _script_json([_utf16_offsets(seg) for seg in shown])
     sigs = sorted({m[x]["signature"] for g in summary["systems"].values() if (m := g.get("mt_scores"))
                    for x in ("BLEU", "chrF", "TER")})
     problems = "".join(f"<li>{html.escape(str(p['path']))}{'' if p['line'] is None else ':' + str(p['line'])}: "
@@ -135,6 +170,7 @@ fixes applied for the "fixed" scores: top suggestion with score &ge; {summary["f
 {_table(summary["systems"] or summary["files"], "system" if summary["systems"] else "file")}
 {"<p class='meta'>" + "<br>".join(html.escape(s) for s in sigs) + "</p>" if sigs else ""}
 <h2>Flagged segments (<span id="count"></span> shown of {summary["flagged_segments_shown"]:,} embedded)</h2>
+{_cap_note(summary)}
 {filters}
 <div id="segments"></div>
 <div id="detail"></div>

@@ -8,8 +8,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
 from ..version import __version__
-from .sources import InputProblem, Unit, records
+from .sources import InputProblem, Unit, display_path, records
 
 BINS = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001]
 METRICS = ("BLEU", "chrF", "TER")
@@ -137,18 +138,24 @@ def summarize(units: list[Unit], opts, problems: list[InputProblem]) -> tuple[di
     by_sys: dict[str, _Group] = {}
     shown: list[dict] = []
     # a system whose files are all behind us (the WMT layout: one file per system) is scored at once
-    last_file = {str(u.path): u.system for u in units if u.system}
+    # records name their file by display_path (non-UTF-8 names escaped): key by the same form
+    last_file = {display_path(u.path): u.system for u in units if u.system}
     last_of = {}
     for u in units:
         if u.system:
-            last_of[u.system] = str(u.path)
+            last_of[u.system] = display_path(u.path)
     # TER is slow (seconds per WMT system): systems are scored in -j processes while reading goes on
     pool = None
     if getattr(opts, "jobs", 1) > 1:
         import concurrent.futures as cf
         import multiprocessing as mp
 
-        pool = cf.ProcessPoolExecutor(opts.jobs, mp_context=mp.get_context("spawn"))
+        import os
+
+        from ..parallel import die_with_parent
+
+        pool = cf.ProcessPoolExecutor(opts.jobs, mp_context=mp.get_context("spawn"),
+                                      initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         return _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_file, last_of, pool)
     finally:
@@ -158,6 +165,7 @@ def summarize(units: list[Unit], opts, problems: list[InputProblem]) -> tuple[di
 
 def _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_file, last_of, pool):
     prev = None
+    flagged = 0
     with open(seg_path, encoding="utf-8") as f:
         for r, line in zip(records(units, opts.fields, []), f):
             if prev is not None and r.path != prev:
@@ -168,6 +176,10 @@ def _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_fil
                     by_file[prev].finish(pool)
             prev = r.path
             rec = json.loads(line)
+            if rec.get("n", r.n) != r.n:  # the inputs were edited while the run was going on
+                raise InputError(f"{r.path}: changed during the run (record {rec.get('n')} of segments.jsonl "
+                                 f"does not match segment {r.n}); run again with --restart")
+            flagged += bool(rec["anomalies"])
             if rec["anomalies"] and len(shown) < MAX_SHOWN:
                 shown.append({"path": r.path, "line": r.line + 1, "id": r.id, "system": r.system or "",
                               "text": r.text, "anomalies": rec["anomalies"]})
@@ -189,7 +201,7 @@ def _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_fil
     return {
         "checker": __version__, "fix_at": opts.fix_at, "total": total.to_dict(False),
         "files": files, "systems": systems,
-        "ranking_by_anomalies_per_1k": ranking, "flagged_segments_shown": len(shown),
+        "ranking_by_anomalies_per_1k": ranking, "flagged_segments": flagged, "flagged_segments_shown": len(shown),
         "problems": [{"path": p.path, "line": None if p.line is None else p.line + 1, "message": p.message}
                      for p in problems if not p.skipped_file],
         "skipped_files": [{"path": p.path, "message": p.message} for p in problems if p.skipped_file],

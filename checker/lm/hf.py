@@ -4,12 +4,21 @@ local directory, exactly like ``from_pretrained``; torch and transformers are im
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Sequence
 
 from ..errors import ModelError
 from .base import LanguageModel
+
+# torch and transformers come with the neural extra, not with the default install: without them,
+# one line that names the extra instead of an ImportError deep in a model load. find_spec, so that
+# importing this module still does not import torch.
+_MISSING = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
+if _MISSING:
+    raise ModelError(f"transformers models need the neural extra ({_MISSING[0]} is not installed): "
+                     "pip install 'translation-checker[neural]'")
 
 
 def offline() -> bool:

@@ -16,12 +16,13 @@ from typing import Mapping, Sequence
 import numpy as np
 import regex
 
+from checker.assets import embedded
 from checker.lm.base import LanguageModel
 
 __all__ = ["NgramLM", "load_ngram", "lm_words", "normalize_word", "DEFAULT_DIR",
            "UNK", "BOS", "EOS", "FORMAT_VERSION"]
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "models" / "ngram"
+DEFAULT_DIR = embedded("ngram")
 FORMAT_VERSION = 1
 UNK, BOS, EOS = 0, 1, 2
 SPECIALS = ("<unk>", "<s>", "</s>")

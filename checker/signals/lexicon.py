@@ -4,7 +4,7 @@ common word it would be a typo of (checker.spelling's noisy-channel search)."""
 from __future__ import annotations
 
 from ..charmodel import get_char_model
-from ..document import WORD_PARTS, Document, token_scripts
+from ..document import MAX_WORD_CHARS, WORD_PARTS, Document, token_scripts
 from ..lexicon import norm
 from ..morphology import known_form
 from ..spelling import get_spell_index
@@ -85,6 +85,8 @@ class LexiconSignal(Signal):
             ev["foreign_lang"], ev["foreign_zipf"] = fl, foreign[fl]
         else:
             ev["foreign_lang"], ev["foreign_zipf"] = None, 0.0
+        if len(n) > MAX_WORD_CHARS:
+            return self._long_word_evidence(ev, n, lang)
         if not alien_latin and z == 0.0:
             # hyphenated compounds and elisions (l'attività, из-за): judge the parts; the short
             # elided ones (l', dell', c') are function words
@@ -124,6 +126,22 @@ class LexiconSignal(Signal):
             ev["char_mean"], ev["char_min"] = round(m, 3), round(min(y for _, y in scores), 3)
             ev["char_z"] = round((m - cm.ref_mean) / cm.ref_std, 3)
         ev["note"] = self._note(ev, lang)
+        return ev
+
+    def _long_word_evidence(self, ev: dict, n: str, lang: str) -> dict:
+        """A word over MAX_WORD_CHARS: no searches (they grow with its length), letters judged on
+        its first MAX_WORD_CHARS characters."""
+        ev.update(parts_known=False, inflection=None, compound=None, half_foreign=None, completion=None,
+                  completion_zipf=0.0, typo=None, typo_zipf=0.0, typo_cost=0.0, typo_edit=None, typo_score=-9.0,
+                  variant=None, variant_zipf=0.0, neighbour=None, neighbour_zipf=0.0, morph_known=None, long=True)
+        if ev["alien_latin"]:
+            ev["char_mean"], ev["char_min"] = 0.0, 0.0
+        else:
+            cm = get_char_model(lang)
+            m, lo = cm.score(n[:MAX_WORD_CHARS])
+            ev["char_mean"], ev["char_min"] = round(m, 3), round(lo, 3)
+            ev["char_z"] = round((m - cm.ref_mean) / cm.ref_std, 3)
+        ev["note"] = self._note(ev, lang) + f"; {len(n):,} characters long (over {MAX_WORD_CHARS}: not searched)"
         return ev
 
     @staticmethod

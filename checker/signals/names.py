@@ -13,7 +13,7 @@ from collections import Counter
 
 import regex
 
-from ..document import Document
+from ..document import MAX_WORD_CHARS, Document
 from ..lexicon import norm
 from ..spelling import damerau, skeleton
 from ..translation import get_translation_stats
@@ -70,9 +70,13 @@ def _supported(n: str, src_forms: list[tuple[str, str]]) -> bool:
     """Whether a capitalised target word answers to a word of the source: the same word, an
     inflection of it (a shared beginning: Liggins, Ligginsovi) or a transliteration (Лиггинс,
     Пріс for Preece: the same consonants)."""
+    if len(n) > MAX_WORD_CHARS:  # the comparisons below are quadratic in the lengths
+        return False
     r = _romanised(n)
     key = _sound_key(r)
     for s, skey in src_forms:
+        if len(s) > MAX_WORD_CHARS:
+            continue
         k = max(4, min(len(s), len(r)) - 2)
         if len(s) >= 3 and (r[:k] == s[:k] or (abs(len(r) - len(s)) <= 3 and damerau(r, s) <= max(1, len(s) // 3))):
             return True
@@ -98,7 +102,8 @@ class NamesSignal(Signal):
         if ctx is not self._ctx_ref:
             idx: dict[str, list[str]] = {}
             for w, c in ctx.items():
-                if c >= 2 and len(w) >= 4:
+                # a word's deletions are quadratic in its length: over-long words are not indexed
+                if c >= 2 and 4 <= len(w) <= MAX_WORD_CHARS:
                     for d in _deletes(skeleton(w)):
                         idx.setdefault(d, []).append(w)
             self._ctx_ref, self._ctx_index = ctx, idx
@@ -108,7 +113,7 @@ class NamesSignal(Signal):
         """A word one slip from ``n`` that recurs in the document while ``n`` itself does not
         (``Barliozа`` beside three ``Berlioz``): a misspelt name or term. Inflections are not
         variants: the two must end in the same letter."""
-        if not ctx or ctx.get(n, 0) >= 2 or len(n) < 4:
+        if not ctx or ctx.get(n, 0) >= 2 or not 4 <= len(n) <= MAX_WORD_CHARS:
             return None
         idx = self._variant_index(ctx)
         sk = skeleton(n)

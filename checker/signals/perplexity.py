@@ -17,6 +17,7 @@ class PerplexitySignal(Signal):
         lm = self.res.lm
         if lm is None:
             return
+        seen: dict[tuple, dict] = {}  # the same word in the same context: scored once per document
         for seg in range(len(doc.segments)):
             words = doc.segment_words(seg)
             for i, t in enumerate(words):
@@ -25,11 +26,15 @@ class PerplexitySignal(Signal):
                     continue
                 left = [w.text for w in words[max(0, i - _CONTEXT):i]]
                 right = [w.text for w in words[i + 1:i + 1 + _CONTEXT]]
-                own = lm.fill(left, right, candidates=[t.text])[0][1]
-                best_w, best = lm.fill(left, right, k=1, limit=_SEARCH)[0]
-                t.evidence["perplexity"] = {
-                    "gain": round(best - own, 3), "best": best_w, "own": round(own, 3),
-                    "note": f"the language model prefers '{best_w}' here ({best - own:+.1f} nats)"}
+                key = (t.text, *left, "|", *right)
+                ev = seen.get(key)
+                if ev is None:
+                    own = lm.fill(left, right, candidates=[t.text])[0][1]
+                    best_w, best = lm.fill(left, right, k=1, limit=_SEARCH)[0]
+                    ev = seen[key] = {
+                        "gain": round(best - own, 3), "best": best_w, "own": round(own, 3),
+                        "note": f"the language model prefers '{best_w}' here ({best - own:+.1f} nats)"}
+                t.evidence["perplexity"] = dict(ev)
 
 
 def suspicious(t) -> bool:
