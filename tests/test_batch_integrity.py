@@ -133,6 +133,17 @@ def test_an_out_inside_the_input_directory_is_not_read_back(tmp_path):
     assert r.returncode == 2 and "never reads its own outputs" in r.stderr
 
 
+def test_other_runs_outputs_inside_an_input_directory_are_not_read(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.en.txt").write_text("The the cat sat.\nA clean line.\n")
+    assert scan(d / "a.en.txt", "--out", d / "earlier").returncode == 0
+    r = scan(d, "--out", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    assert "earlier: output of another checker run, not read as input" in r.stderr
+    assert {s["path"] for s in segments(tmp_path / "o")} == {str(d / "a.en.txt")}
+
+
 # 4. one record, one file name, one quote never ends or corrupts a run
 
 def test_an_unsupported_record_language_is_a_problem_and_the_rest_is_checked(tmp_path):

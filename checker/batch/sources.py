@@ -134,10 +134,18 @@ def discover(paths: list[str], fmt: str = "auto", exclude: str | Path | None = N
             # --out inside this directory: its files are outputs, not inputs (they would be read
             # back on the next run)
             skip_out = out is not None and _within(out, rp) and out != rp
-            for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
+            files = sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
+            # other checker runs' output directories are outputs too, whoever's they are
+            runs = sorted({f.parent for f in files if f.name == "run.json" and _is_run_dir(f.parent)})
+            for d in runs:
+                if notes is not None and not (out is not None and d.resolve() == out):
+                    notes.append(f"{display_path(d)}: output of another checker run, not read as input")
+            for f in files:
                 if skip_out and _within(rf := f.resolve(), out):
                     if notes is not None and not _is_output(rf, out):  # someone else's file: say so
                         notes.append(f"{display_path(f)}: inside --out {display_path(exclude)}, not read as input")
+                    continue
+                if any(_within(f, d) for d in runs):
                     continue
                 units.append(Unit(f, _fmt_of(f, fmt), lang_from_name(f)))
         else:
@@ -145,6 +153,18 @@ def discover(paths: list[str], fmt: str = "auto", exclude: str | Path | None = N
     if not units:
         raise InputError(f"no input files in {' '.join(map(display_path, paths))}")
     return units
+
+
+def _is_run_dir(d: Path) -> bool:
+    """Whether ``d`` holds a checker batch run: run.json with the identity's keys beside
+    segments.jsonl."""
+    if not (d / "segments.jsonl").is_file():
+        return False
+    try:
+        meta = json.loads((d / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and {"version", "paths", "checker"} <= meta.keys()
 
 
 def _wmt_units(root: Path) -> list[Unit]:
