@@ -16,6 +16,7 @@ from .lm.base import LanguageModel
 from .morphology import describe as describe_morphology
 from .translation import bundle_digest
 from .report import Report
+from .signature import Signature, allowlist_digest
 from .resources import Resources
 from .signals import DEFAULT_PIPELINE, get_signal
 from .suggest import Suggester
@@ -103,7 +104,7 @@ class Checker:
         # and evicting one reloads its models (a 16-entry LRU thrashed at 17 languages: 99 ms per
         # check instead of 4 ms)
         self._loaded: dict[str, tuple] = {}
-        self._signatures: dict[str, str] = {}
+        self._signatures: dict[tuple[str, bool], Signature] = {}
         if self.lang:
             self._parts(self.lang)  # load models now, not on the first text
 
@@ -120,14 +121,20 @@ class Checker:
         return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions,
                                         cm_weights=self.detector.extra.get("suggester_cm"))
 
-    def signature(self, lang: str) -> str:
-        """Everything that determines the numbers, sacrebleu-style."""
-        sig = self._signatures.get(lang)
+    def signature(self, lang: str, file_context: bool = True) -> str:
+        """Everything that determines the numbers, sacrebleu-style (see checker.signature);
+        ``file_context``: whether lines are judged with their document's word counts."""
+        return str(self.signature_info(lang, file_context))
+
+    def signature_info(self, lang: str, file_context: bool = True) -> Signature:
+        """The Signature object behind signature()."""
+        key = (lang, file_context)
+        sig = self._signatures.get(key)
         if sig is None:
-            sig = self._signatures[lang] = self._signature(lang)
+            sig = self._signatures[key] = self._signature(lang, file_context)
         return sig
 
-    def _signature(self, lang: str) -> str:
+    def _signature(self, lang: str, file_context: bool) -> Signature:
         from importlib.metadata import version
 
         res, _, _ = self._parts(lang)
@@ -139,8 +146,9 @@ class Checker:
         morph = describe_morphology(lang)
         if morph:
             lex += f"+{morph}"
-        return (f"checker:{__version__}|lang:{lang}|lm:{lm}|lex:{lex}|tr:{bundle_digest()}"
-                f"|det:{self.detector.digest}|thr:{thr:.3f}|signals:{'+'.join(self.pipeline)}")
+        return Signature(checker=__version__, lang=lang, lm=lm, lex=lex, tr=bundle_digest(), det=self.detector.digest,
+                         thr=thr, signals=self.pipeline, allow=allowlist_digest(self.allowlist),
+                         ctx="file" if file_context else "line")
 
     def annotate(self, text: str, source: str | None = None, source_lang: str | None = None,
                  lang: str | None = None, context: Mapping[str, int] | None = None) -> Document:
@@ -164,7 +172,7 @@ class Checker:
         res, _, suggester = self._parts(doc.lang)
         anomalies = self.detector(doc, self.threshold)
         suggester(doc, anomalies)
-        return Report(text=text, lang=doc.lang, anomalies=anomalies, signature=self.signature(doc.lang),
+        return Report(text=text, lang=doc.lang, anomalies=anomalies, signature=self.signature(doc.lang, context is not None),
                       words=sum(1 for t in doc.tokens if t.is_word), meta={k: v for k, v in doc.meta.items() if k == "detected"})
 
     def check_many(self, items: Iterable[str | tuple[str, str | None]],

@@ -1,0 +1,57 @@
+"""The signature of a report: everything that determines its numbers, built from the components'
+own settings (sacrebleu's ``Signature`` is the model), so any number can be reproduced.
+
+Invariants: ``Signature.parse(str(sig)) == sig``; two runs whose signatures are equal give the same
+anomalies and scores for the same text; every setting that changes a score has a field — version,
+language, language model (+ context model), lexicon (+ full-form dictionary), translators'
+statistics, detector weights, threshold, signals, allowlist (a hash of its normalised words) and
+context mode (``file``: a line is judged with its document's word counts; ``line``: alone).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+#: the rendered order; a field's name is its key in the string
+_KEYS = ("checker", "lang", "lm", "lex", "tr", "det", "thr", "signals", "allow", "ctx")
+
+
+def allowlist_digest(words: Iterable[str]) -> str:
+    """8 hex digits of sha256 over the sorted, normalised words; "none" for an empty allowlist."""
+    ws = sorted(set(words))
+    if not ws:
+        return "none"
+    return hashlib.sha256("\n".join(ws).encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Signature:
+    checker: str  # the package version
+    lang: str
+    lm: str  # "none", "ngram-en@<sha8>", a transformers model's id, "+cm:..." for a context model
+    lex: str  # word lists (and full-form dictionary) with their versions
+    tr: str  # digest of the translators' statistics, or "none"
+    det: str  # digest of the detector weights
+    thr: float  # the reporting threshold
+    signals: tuple[str, ...]
+    allow: str = "none"  # allowlist_digest()
+    ctx: str = "file"  # "file" or "line"
+
+    def __str__(self) -> str:
+        vals = {**asdict(self), "thr": f"{self.thr:.3f}", "signals": "+".join(self.signals)}
+        return "|".join(f"{k}:{vals[k]}" for k in _KEYS)
+
+    @classmethod
+    def parse(cls, text: str) -> "Signature":
+        """The Signature a string renders; ValueError for a string that is not one."""
+        parts = dict(p.split(":", 1) for p in text.split("|") if ":" in p)
+        missing = [k for k in _KEYS[:8] if k not in parts]  # allow and ctx came later: defaults
+        if missing:
+            raise ValueError(f"not a checker signature (no {', '.join(missing)}): {text!r}")
+        return cls(checker=parts["checker"], lang=parts["lang"], lm=parts["lm"], lex=parts["lex"], tr=parts["tr"],
+                   det=parts["det"], thr=float(parts["thr"]), signals=tuple(parts["signals"].split("+")),
+                   allow=parts.get("allow", "none"), ctx=parts.get("ctx", "file"))
+
+
+__all__ = ["Signature", "allowlist_digest"]
