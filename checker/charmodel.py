@@ -6,6 +6,7 @@ per process and language from the 40,000 most frequent words (about half a secon
 """
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections import Counter
@@ -16,6 +17,8 @@ _BETA = 3.0
 _TOP = 40_000
 _HELD = 1_000
 _FORMAT = 1
+
+_log = logging.getLogger(__name__)
 
 
 class CharModel:
@@ -76,7 +79,8 @@ def get_char_model(lang: str) -> CharModel:
             pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only cache only costs the rebuild next time
+        # a read-only cache only costs the rebuild next time; say so once, it explains slow starts
+        _log.warning("cannot write the character model cache in %s: it is rebuilt in every process", path.parent)
     return model
 
 

@@ -13,6 +13,7 @@ Text from the input is printed with control characters and bidi overrides escape
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from typing import Sequence
@@ -45,6 +46,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="checker", description="Find tokens that do not belong in translated text, and fix them.")
     p.add_argument("--version", action="version", version=f"checker {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="log more on stderr (-v: what was loaded and decided, -vv: debug); before the command")
+    p.add_argument("-q", "--quiet", action="store_true", help="log errors only (no warnings such as a missing model)")
     sub = p.add_subparsers(dest="cmd", parser_class=_Parser)
     c = sub.add_parser("check", help="check a file for people: flagged sentences, reasons, fixes")
     c.add_argument("file", help="text file, or - for standard input")
@@ -258,8 +262,30 @@ def cmd_serve(args) -> int:
     return run(args)
 
 
+class _Stderr(logging.Handler):
+    """One line per record on whatever sys.stderr is at the time (not the stream of the moment
+    the handler was made), in the CLI's own `checker: level: message` form."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"checker: {record.levelname.lower()}: {printable(record.getMessage())}\n")
+        except (OSError, ValueError):
+            pass
+
+
+def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """Log records of the `checker.*` loggers as one line each on stderr: warnings by default
+    (silent fallbacks, such as a language without an n-gram model, are warnings), -v info,
+    -vv debug, -q errors only. Idempotent."""
+    log = logging.getLogger("checker")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr())
+    log.setLevel(logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    setup_logging()
     try:
         if argv[:1] == ["eval"]:  # its options belong to checker.evaluate
             from . import evaluate
@@ -268,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv[:1] == ["models"]:
             return cmd_models(argv[1:])
         args = build_parser().parse_args(argv)
+        setup_logging(args.verbose, args.quiet)
         if not args.cmd:
             build_parser().print_help()
             return 2

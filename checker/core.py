@@ -1,6 +1,7 @@
 """The Checker: Document -> signals -> detector -> suggester -> Report."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -22,6 +23,8 @@ from .signals import DEFAULT_PIPELINE, get_signal
 from .suggest import Suggester
 from .version import __version__
 
+_log = logging.getLogger(__name__)
+
 
 def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | None:
     """``"ngram"`` (the embedded default), ``"none"``, a LanguageModel, a directory of n-gram
@@ -35,7 +38,11 @@ def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | Non
 
     if model == "ngram":
         # the news corpus names Croatian "hr"; wordfreq folds it into Serbo-Croatian "sh"
-        return load_ngram({"sh": "hr"}.get(lang, lang))
+        lm = load_ngram({"sh": "hr"}.get(lang, lang))
+        if lm is None:
+            _log.warning("no embedded n-gram model for %s: the perplexity signal is off (lm:none in the signature)",
+                         lang)
+        return lm
     p = Path(model)
     if p.suffix == ".npz" or (p.is_dir() and any(p.glob("*.npz"))):
         try:
@@ -188,5 +195,6 @@ class Checker:
     def _detect(self, text: str) -> str:
         lang, _ = detect_language(text)
         if lang == "und":
+            _log.info("language not recognised in %r...: checked as English", text[:40])
             lang = "en"
         return normalize_lang(lang)

@@ -34,7 +34,7 @@ def _analyzer(lang: str):
         importlib.import_module(_PYMORPHY[lang])
         return pymorphy3.MorphAnalyzer(lang=lang)
     except Exception as e:  # missing or broken optional dictionary: run without it
-        _log.info("no morphological dictionary for %s: %s", lang, e)
+        _log.warning("no full-form dictionary for %s (%s): words are judged by frequency lists alone", lang, e)
         return None
 
 

@@ -31,6 +31,7 @@ additive over edits; ``skeleton`` is idempotent.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import unicodedata
@@ -95,6 +96,8 @@ _PHONETIC = {
 
 # Letters that lose their marks only under compatibility folding or not at all in NFD.
 _EXTRA_FOLD = str.maketrans({"ł": "l", "đ": "d", "ħ": "h", "ı": "i", "ø": "o", "ŀ": "l", "ґ": "г"})
+
+_log = logging.getLogger(__name__)
 
 
 def skeleton(word: str) -> str:
@@ -434,7 +437,8 @@ def get_spell_index(lang: str) -> SpellIndex:
                      small=np.frombuffer(small, dtype=np.uint8))
             os.replace(tmp, path)
         except OSError:
-            pass  # a read-only cache only costs the rebuild next time
+            # a read-only cache only costs the rebuild next time; say so once, it explains slow starts
+            _log.warning("cannot write the spelling index cache in %s: it is rebuilt in every process", path.parent)
     return SpellIndex(lang, lex, table)
 
 

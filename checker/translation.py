@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import math
 import os
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ from .lexicon import norm
 __all__ = ["WordStats", "TranslationStats", "get_translation_stats", "covered_pairs", "bundle_digest",
            "translation_dir", "DEFAULT_DIR", "FORMAT_VERSION"]
 
+_log = logging.getLogger(__name__)
 DEFAULT_DIR = embedded("translation")
 ENV_DIR = "CHECKER_TRANSLATION_DIR"
 FORMAT_VERSION = 1
@@ -197,6 +199,7 @@ def bundle_digest(directory: str | Path | None = None) -> str:
     d = translation_dir(directory)
     files = sorted(d.glob("*-*.npz")) if d.is_dir() else []
     if not files:
+        _log.warning("no translators' statistics in %s: untranslated words are judged without them (tr:none)", d)
         return "none"
     h = hashlib.sha256()
     for f in files:
