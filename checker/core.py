@@ -19,7 +19,7 @@ from .translation import bundle_digest
 from .report import Report
 from .signature import Signature, allowlist_digest
 from .resources import Resources
-from .signals import DEFAULT_PIPELINE, get_signal
+from .signals import DEFAULT_PIPELINE, check_pipeline, get_signal
 from .suggest import Suggester
 from .version import __version__
 
@@ -99,8 +99,7 @@ class Checker:
         self.model = model
         self.context_model = context_model
         self.pipeline = tuple(pipeline)
-        for name in self.pipeline:
-            get_signal(name)  # fail early on a typo
+        check_pipeline(self.pipeline)  # a typo, or a signal before what it reads: one line, now
         if isinstance(allowlist, str):  # one word, not its letters
             allowlist = [allowlist]
         self.allowlist = frozenset(norm(w) for w in allowlist)

@@ -1,4 +1,11 @@
-"""The signal interface and registry: each signal reads a Document and adds per-token evidence."""
+"""The signal interface and registry: each signal reads a Document and adds per-token evidence.
+
+Each signal declares what it reads and writes (spaCy's ``requires``/``assigns``): ``requires``
+names the evidence keys (``token.evidence[key]``) or document annotations (``meta:key``) that
+must be written by an earlier signal of the pipeline; ``assigns`` those it writes. A pipeline
+whose requirements are not met — a signal before the one it reads, or without it — is refused
+when the Checker is built (``check_pipeline``), instead of running with evidence missing.
+"""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -15,6 +22,10 @@ class Signal(ABC):
     """A pipeline component. ``__call__`` annotates ``token.evidence[self.name]`` in place."""
 
     name: str = ""
+    #: evidence keys / "meta:" document annotations this signal reads (written earlier)
+    requires: tuple[str, ...] = ()
+    #: evidence keys / "meta:" document annotations this signal writes
+    assigns: tuple[str, ...] = ()
 
     def __init__(self, resources: "Resources"):
         self.res = resources
@@ -47,3 +58,26 @@ def get_signal(name: str) -> type[Signal]:
 
 def registered() -> list[str]:
     return sorted(_REGISTRY)
+
+
+def check_pipeline(names: "tuple[str, ...] | list[str]") -> None:
+    """Refuse (UsageError, one line) a pipeline with an unknown signal, a signal listed twice, or
+    a signal that reads what no earlier signal writes."""
+    from ..errors import UsageError
+
+    written: dict[str, str] = {}
+    seen: set[str] = set()
+    for n in names:
+        if n not in _REGISTRY:
+            raise UsageError(f"pipeline: unknown signal {n!r}; known: {', '.join(sorted(_REGISTRY))}")
+        if n in seen:
+            raise UsageError(f"pipeline: signal {n!r} is listed twice")
+        seen.add(n)
+        cls = _REGISTRY[n]
+        for req in cls.requires:
+            if req not in written:
+                by = [m for m, c in sorted(_REGISTRY.items()) if req in c.assigns]
+                where = (f"put {' or '.join(repr(b) for b in by)} before it" if by else "no signal writes it")
+                raise UsageError(f"pipeline: {n!r} reads {req!r} evidence, which no earlier signal writes ({where})")
+        for a in cls.assigns:
+            written.setdefault(a, n)

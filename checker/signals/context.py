@@ -13,6 +13,9 @@ DOUBT_LP = -6.0
 
 @register("context")
 class ContextSignal(Signal):
+    requires = ()
+    assigns = ("context",)
+
     def __call__(self, doc: Document) -> None:
         cm = self.res.cm
         if cm is None or not cm.covers(doc.lang):

@@ -13,6 +13,9 @@ _MARGIN = 0.7
 
 @register("langid")
 class LangIDSignal(Signal):
+    requires = ("lexicon",)
+    assigns = ("langid", "meta:foreign_segments")
+
     def __call__(self, doc: Document) -> None:
         self._runs(doc)
         self._segments(doc)

@@ -24,6 +24,9 @@ TYPO_NAMED = 1.0
 
 @register("lexicon")
 class LexiconSignal(Signal):
+    requires = ("names",)
+    assigns = ("lexicon",)
+
     def __init__(self, resources):
         super().__init__(resources)
         # context-free evidence per word form: corpora repeat their rare words (names, terms)

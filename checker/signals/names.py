@@ -91,6 +91,9 @@ def _deletes(s: str) -> set[str]:
 
 @register("names")
 class NamesSignal(Signal):
+    requires = ()
+    assigns = ("names",)
+
     def __init__(self, resources):
         super().__init__(resources)
         self._ctx_ref: object = None

@@ -13,6 +13,9 @@ _SEARCH = 2000
 
 @register("perplexity")
 class PerplexitySignal(Signal):
+    requires = ("names", "lexicon")
+    assigns = ("perplexity",)
+
     def __call__(self, doc: Document) -> None:
         lm = self.res.lm
         if lm is None:

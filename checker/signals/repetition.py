@@ -14,6 +14,9 @@ _CJK_REPEAT = regex.compile(r"(\p{Han}{2,8})\1")
 
 @register("repetition")
 class RepetitionSignal(Signal):
+    requires = ()
+    assigns = ("repetition", "meta:repeats")
+
     """Marks the second copy; ``doc.meta['repeats']`` holds (start, end, n) spans where the span
     covers the repeated copy and the whitespace before it, so deleting it restores the text."""
 

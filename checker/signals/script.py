@@ -19,6 +19,9 @@ _MOJIBAKE_HINT = regex.compile(r"[ÃÂâÐÑØÙÅÄ][\u0080-\u00bf\u2018-\u201e
 
 @register("script")
 class ScriptSignal(Signal):
+    requires = ()
+    assigns = ("script", "meta:mojibake")
+
     def __call__(self, doc: Document) -> None:
         allowed = self.res.scripts
         for tok in doc.tokens:
