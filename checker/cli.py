@@ -19,7 +19,8 @@ import sys
 from typing import Sequence
 
 from .errors import CheckerError, InputError, UsageError, probability
-from .io import printable, read_allowlist, read_text, split_lines
+from .io import printable, read_text, split_lines
+from .settings import add_model_options, from_args
 from .version import __version__
 
 
@@ -29,18 +30,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", default=None, help="target language code (default: detect)")
-    p.add_argument("--model", default="ngram", help="language model: 'ngram' (embedded), 'none', or a path")
-    p.add_argument("--context-model", default="none", metavar="MODEL",
-                   help="neural model for words wrong in context and fill-ins: 'none', 'embedded' "
-                        "(models/mlm), or a masked LM's hub id or directory")
-    p.add_argument("--allowlist", default=None, help="file of words never to flag, one per line")
-    p.add_argument("--threshold", type=lambda v: probability("--threshold", v), default=None,
-                   help="minimum score to report, 0-1 (default: calibrated per language)")
+    add_model_options(p)
     p.add_argument("--source", default=None, help="source-language file, line-aligned with the input")
     p.add_argument("--source-lang", default=None, help="language of --source")
-    p.add_argument("--no-file-context", action="store_true",
-                   help="judge each line alone (by default a word recurring in the file counts as a term or name)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +83,13 @@ def _checker(args):
     return Checker(**_checker_kwargs(args))
 
 
+def _settings(args):
+    s = getattr(args, "_settings", None)
+    if s is None:
+        s = args._settings = from_args(args)
+    return s
+
+
 def _sources(args, n: int) -> list[str | None]:
     if not args.source:
         return [None] * n
@@ -101,9 +100,8 @@ def _sources(args, n: int) -> list[str | None]:
 
 
 def _checker_kwargs(args) -> dict:
-    allow = read_allowlist(args.allowlist) if args.allowlist else []
-    return {"lang": args.lang, "model": args.model, "allowlist": allow, "threshold": args.threshold,
-            "context_model": args.context_model}
+    """Checker() arguments from the flags over `.checker.toml`/`[tool.checker]` (checker.settings)."""
+    return _settings(args).checker_kwargs()
 
 
 def _is_batch(args) -> bool:
@@ -139,7 +137,7 @@ def cmd_batch(args) -> int:
     Checker(lang=lang, **kwargs)  # validate language, models and allowlist before any work
     opts = BatchOptions(paths=args.paths, out=args.out, fmt=args.input_format, fields=args.field, lang=lang,
                         checker=kwargs, jobs=args.jobs, engine=args.engine, address=args.address,
-                        file_context=not args.no_file_context, fix_at=args.fix_at, restart=args.restart,
+                        file_context=_settings(args).file_context, fix_at=args.fix_at, restart=args.restart,
                         metrics=_metrics(args.metrics),
                         progress={"auto": None, "always": True, "never": False}[args.progress])
     written, problems = run_batch(opts)
@@ -167,7 +165,7 @@ def cmd_scan(args) -> int:
     srcs = _sources(args, len(lines))
     out = sys.stdout
     items = ((line, src, args.source_lang) for line, src in zip(lines, srcs))
-    ctx = None if args.no_file_context else word_counts(lines)
+    ctx = word_counts(lines) if _settings(args).file_context else None
     from .io import jsonl_record
 
     try:
@@ -199,7 +197,7 @@ def cmd_check(args) -> int:
     srcs = _sources(args, len(lines))
     from .document import word_counts
 
-    ctx = None if args.no_file_context else word_counts(lines)
+    ctx = word_counts(lines) if _settings(args).file_context else None
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     total = 0
     sig = None

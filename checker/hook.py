@@ -19,14 +19,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UsageError, probability
-from .io import printable, read_allowlist, read_text, split_lines
+from .errors import probability
+from .io import printable, read_text, split_lines
+from .settings import DEFAULT_FAIL_AT, add_model_options, from_args
 
-DEFAULT_FAIL_AT = 0.5
-CONFIG_KEYS = {"lang": str, "fail_at": (int, float), "allowlist": str, "threshold": (int, float)}
 
 # --- masking -------------------------------------------------------------------------------------
 
@@ -123,48 +121,6 @@ def ignored_lines(lines: list[str]) -> set[int]:
     return out
 
 
-# --- configuration -------------------------------------------------------------------------------
-
-
-def find_config(start: str | os.PathLike | None = None) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest `.checker.toml`, or `pyproject.toml` with a [tool.checker] table, searching
-    from ``start`` (default: the current directory) upward; in one directory .checker.toml wins."""
-    import tomllib
-
-    d = Path(start or os.getcwd()).resolve()
-    for folder in (d, *d.parents):
-        for name in (".checker.toml", "pyproject.toml"):
-            p = folder / name
-            if not p.is_file():
-                continue
-            try:
-                data = tomllib.loads(read_text(str(p)))
-            except tomllib.TOMLDecodeError as e:
-                raise InputError(f"{p}: invalid TOML ({e})") from None
-            if name == "pyproject.toml":
-                tool = data.get("tool", {})
-                if not isinstance(tool, dict) or "checker" not in tool:
-                    continue
-                data = tool["checker"]
-                if not isinstance(data, dict):
-                    raise UsageError(f"{p}: [tool.checker] must be a table")
-            return p, _validate(p, data)
-    return None
-
-
-def _validate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in data.items():
-        if k not in CONFIG_KEYS:
-            raise UsageError(f"{path}: unknown key {k!r} (known: {', '.join(CONFIG_KEYS)})")
-        if not isinstance(v, CONFIG_KEYS[k]) or isinstance(v, bool):
-            raise UsageError(f"{path}: {k} must be a {'number' if k in ('fail_at', 'threshold') else 'string'}")
-        out[k] = probability(f"{path}: {k}", v) if k in ("fail_at", "threshold") else v
-    if "allowlist" in out:
-        out["allowlist"] = str((path.parent / out["allowlist"]))
-    return out
-
-
 # --- the command ---------------------------------------------------------------------------------
 
 
@@ -178,14 +134,14 @@ def format_anomaly(path: str, line: int, a) -> str:
     return head
 
 
-def check_file(chk, path: str, text: str) -> list[tuple[int, Any]]:
+def check_file(chk, path: str, text: str, file_context: bool = True) -> list[tuple[int, Any]]:
     """(1-based line, Anomaly) for every reported anomaly of one file, in order."""
     from .document import word_counts
 
     lines = split_lines(text)
     masked = split_lines(mask(text, file_kind(path)))
     skip = ignored_lines(lines)
-    ctx = word_counts(masked)
+    ctx = word_counts(masked) if file_context else None
     out = []
     for i, (orig, line) in enumerate(zip(lines, masked)):
         if i in skip or not line.strip():
@@ -199,31 +155,23 @@ def check_file(chk, path: str, text: str) -> list[tuple[int, Any]]:
 def add_parser(sub) -> None:
     h = sub.add_parser("hook", help="check prose in .txt/.md/.html files, compiler-style (pre-commit)")
     h.add_argument("files", nargs="*", metavar="FILE", help="files to check")
-    h.add_argument("--lang", default=None, help="target language (default: config, else en)")
+    add_model_options(h, lang_help="target language (default: config, else en)")
     h.add_argument("--fail-at", type=lambda v: probability("--fail-at", v), default=None,
                    help=f"exit 1 when an anomaly scores at least this (default: config, else {DEFAULT_FAIL_AT})")
-    h.add_argument("--allowlist", default=None, help="file of words never to flag, one per line, # comments")
-    h.add_argument("--threshold", type=lambda v: probability("--threshold", v), default=None,
-                   help="minimum score to report, 0-1 (default: calibrated)")
     h.add_argument("--verbose", "-v", action="store_true", help="also print anomalies below --fail-at")
 
 
 def cmd_hook(args) -> int:
     from .core import Checker
 
-    found = find_config()
-    cfg = found[1] if found else {}
-    lang = args.lang or cfg.get("lang") or "en"
-    fail_at = args.fail_at if args.fail_at is not None else cfg.get("fail_at", DEFAULT_FAIL_AT)
-    threshold = args.threshold if args.threshold is not None else cfg.get("threshold")
-    allow_path = args.allowlist or cfg.get("allowlist")
-    allow = read_allowlist(allow_path) if allow_path else []
+    settings = from_args(args, lang="en")  # flags over .checker.toml / [tool.checker] over defaults
+    fail_at = settings.fail_at
     texts = [(f, read_text(f)) for f in args.files]  # every file readable before any output
-    chk = Checker(lang=lang, allowlist=allow, threshold=threshold)
+    chk = Checker(**settings.checker_kwargs())
     failed = 0
     lines = []
     for path, text in texts:
-        for ln, a in check_file(chk, path, text):
+        for ln, a in check_file(chk, path, text, settings.file_context):
             if a.score >= fail_at:
                 failed += 1
             elif not args.verbose:

@@ -78,6 +78,7 @@ import re
 import threading
 from typing import Any, Iterator
 
+from .errors import probability
 from .server_docs import DOCS_CSP, docs_page
 # the guard's names are importable from here too (make_server, its defaults)
 from .server_guard import (BACKSTOP_GRACE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT,  # noqa: F401
@@ -167,7 +168,7 @@ def pieces(line: str, size: int = MAX_PIECE) -> Iterator[tuple[int, str]]:
 
 
 def check_text(chk, text: str, source: str | None = None, source_lang: str | None = None,
-               cancel: threading.Event | None = None) -> tuple[Any, list[dict]]:
+               cancel: threading.Event | None = None, file_context: bool = True) -> tuple[Any, list[dict]]:
     """Check a (multi-line) text line by line; anomaly dicts with offsets into the whole text.
     Raises _Cancelled at the next line or piece once ``cancel`` is set."""
     from .document import word_counts
@@ -178,7 +179,7 @@ def check_text(chk, text: str, source: str | None = None, source_lang: str | Non
         srcs = source.split("\n")
         if len(srcs) != len(lines):
             raise _Refused(422, f"source has {len(srcs)} lines but text has {len(lines)}; they must be line-aligned")
-    ctx = word_counts(lines)
+    ctx = word_counts(lines) if file_context else None
     out: list[dict] = []
     signature = None
     base = 0
@@ -215,9 +216,11 @@ def _not_json(name: str):
 def create_app(lang: str = "en", max_body: int = DEFAULT_MAX_BODY, max_chars: int = DEFAULT_MAX_CHARS,
                timeout: float = DEFAULT_TIMEOUT, token: str | None = None, workers: int = DEFAULT_WORKERS,
                body_timeout: float = DEFAULT_BODY_TIMEOUT, queue: int = DEFAULT_QUEUE,
-               body_budget: int = DEFAULT_BODY_BUDGET):
+               body_budget: int = DEFAULT_BODY_BUDGET, checker: dict[str, Any] | None = None,
+               fail_at: float = DEFAULT_FAIL_AT, file_context: bool = True):
     """The FastAPI app. Loads the Checker for ``lang`` now; others load on first use and are
-    cached. ``token`` defaults to $CHECKER_TOKEN (unset or empty: no authentication). The limits
+    cached; ``checker`` holds the other Checker() arguments (model, context_model, allowlist,
+    threshold: checker.settings.Settings.checker_kwargs()), ``fail_at`` the default verdict score. ``token`` defaults to $CHECKER_TOKEN (unset or empty: no authentication). The limits
     are in the module docstring; ``app.state.pool.admitted`` is the number of checks admitted and
     not yet finished by their threads."""
     from fastapi import FastAPI, Request
@@ -233,7 +236,8 @@ def create_app(lang: str = "en", max_body: int = DEFAULT_MAX_BODY, max_chars: in
     CheckRequest, CheckResponse, Health = _models()
     token = token if token is not None else os.environ.get("CHECKER_TOKEN") or None
     default_lang = normalize_lang(lang)
-    checkers: dict[str, Any] = {default_lang: Checker(lang=default_lang)}
+    kwargs = {k: v for k, v in (checker or {}).items() if k != "lang"}
+    checkers: dict[str, Any] = {default_lang: Checker(lang=default_lang, **kwargs)}
     lock = threading.Lock()
     pool = _Pool(workers, queue)
     body_budget = max(body_budget, max_body)  # a body of max_body bytes must always fit
@@ -242,7 +246,7 @@ def create_app(lang: str = "en", max_body: int = DEFAULT_MAX_BODY, max_chars: in
     def get_checker(code: str):
         with lock:
             if code not in checkers:
-                checkers[code] = Checker(lang=code)
+                checkers[code] = Checker(lang=code, **kwargs)
             return checkers[code]
 
     @contextlib.asynccontextmanager
@@ -371,18 +375,18 @@ def create_app(lang: str = "en", max_body: int = DEFAULT_MAX_BODY, max_chars: in
                 normalize_lang(req.source_lang)
         except CheckerError as e:
             raise _Refused(422, e.message) from None
-        fail_at = DEFAULT_FAIL_AT if req.fail_at is None else req.fail_at
+        block_at = fail_at if req.fail_at is None else req.fail_at
 
         def work(cancel: threading.Event):
             chk = get_checker(code)
-            signature, anomalies = check_text(chk, req.text, req.source, req.source_lang, cancel)
-            return signature or chk.signature(code), anomalies
+            signature, anomalies = check_text(chk, req.text, req.source, req.source_lang, cancel, file_context)
+            return signature or chk.signature(code, file_context), anomalies
 
         try:
             signature, anomalies = await pool.run(work, timeout)
         except CheckerError as e:
             raise _Refused(422 if e.exit_code in (3, 4) else 500, e.message) from None
-        verdict = "block" if any(a["score"] >= fail_at for a in anomalies) else "pass"
+        verdict = "block" if any(a["score"] >= block_at for a in anomalies) else "pass"
         return {"lang": code, "signature": signature, "verdict": verdict, "anomalies": anomalies}
 
     return app
@@ -392,7 +396,13 @@ def add_parser(sub) -> None:
     s = sub.add_parser("serve", help="HTTP service: POST /v1/check for CMS pre-publish webhooks")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--lang", default="en", help="language loaded at start and used when a request names none")
+    from .settings import add_model_options
+
+    add_model_options(s, lang_help="language loaded at start and used when a request names none (default: config, "
+                                   "else en)")
+    s.add_argument("--fail-at", type=lambda v: probability("--fail-at", v), default=None,
+                   help=f"verdict 'block' when an anomaly scores at least this, unless the request says (default "
+                        f"{DEFAULT_FAIL_AT})")
     s.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds per check, waiting for a worker included, before 504 (default {DEFAULT_TIMEOUT:g})")
     s.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="request body limit in bytes (413)")
@@ -431,8 +441,12 @@ def cmd_serve(args) -> int:
             sock.bind(info[4])
     except OSError as e:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
-    app = create_app(args.lang, args.max_body, args.max_chars, args.timeout, workers=args.workers,
-                     body_timeout=args.body_timeout, queue=args.queue)
+    from .settings import from_args
+
+    settings = from_args(args, lang="en")  # flags over .checker.toml / [tool.checker] over defaults
+    app = create_app(settings.lang, args.max_body, args.max_chars, args.timeout, workers=args.workers,
+                     body_timeout=args.body_timeout, queue=args.queue, checker=settings.checker_kwargs(),
+                     fail_at=settings.fail_at, file_context=settings.file_context)
     make_server(app, args.host, args.port, header_timeout=args.header_timeout, body_timeout=args.body_timeout,
                 max_connections=args.max_connections, response_timeout=args.timeout + args.body_timeout).run()
     return 0
