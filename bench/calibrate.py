@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))  # run_benchmark, when imported rather t
 
 from checker import evaluate as ev  # noqa: E402
 from checker.core import Checker  # noqa: E402
-from checker.detector import FEATURES, _FALLBACK, features  # noqa: E402
+from checker.detector import FEATURES, FALLBACK, features  # noqa: E402
 from checker.document import word_counts  # noqa: E402
 from checker.io import split_lines  # noqa: E402
 from checker.languages import supported_languages  # noqa: E402
@@ -65,7 +65,7 @@ GEC_ERROR_TYPES = {"typo", "foreign", "script"}
 MQM_ERRORS = {"Accuracy/Untranslated text", "Fluency/Spelling"}
 
 
-def _words(lines: list[str], lang: str) -> int:
+def word_total(lines: list[str], lang: str) -> int:
     if lang in ("zh", "ja"):
         return int(sum(len(l.replace(" ", "")) for l in lines) / 1.5)
     return sum(len(l.split()) for l in lines)
@@ -145,7 +145,7 @@ def collect_synthetic(args: tuple[str, str, str]) -> dict:
             f = features(t)
             if f is not None:
                 rows.add(f, 0, "clean", li % 2)
-    rows.words["clean"] += _words(clean, lang)
+    rows.words["clean"] += word_total(clean, lang)
     return rows.out()
 
 
@@ -164,7 +164,7 @@ def collect_wmt(args: tuple[str, str]) -> dict:
             f = features(t)
             if f is not None:
                 rows.add(f, 0, "clean", _fold("wmt", i))
-    rows.words["clean"] += _words([lines[i] for i in dev], lang)
+    rows.words["clean"] += word_total([lines[i] for i in dev], lang)
     return rows.out()
 
 
@@ -190,7 +190,7 @@ def collect_ntrex(args: tuple[str, str]) -> dict:
                 f = features(t)
                 if f is not None:
                     rows.add(f, 0, "clean", _fold("ntrex", i))
-    rows.words["clean"] += _words(lines, lang)
+    rows.words["clean"] += word_total(lines, lang)
     return rows.out()
 
 
@@ -487,7 +487,7 @@ def fit(parts: list[dict], manifest: dict) -> tuple[dict, dict]:
         "thresholds": thresholds,
         "default_threshold": round(float(np.percentile(list(thresholds.values()), 75)), 4),
         "script_score": prec["script"], "repetition_score": prec["repetition"],
-        "mojibake_score": _FALLBACK["mojibake_score"],
+        "mojibake_score": FALLBACK["mojibake_score"],
         "suggester": ({**{k: round(float(v), 4) for k, v in zip(Suggester.FEATURES, sw)}, "_model": "softmax"}
                       if sw is not None else None),
         "fitted_on": {"split": "dev", "manifest_code": manifest.get("code_sha256"), "seed": manifest.get("seed"),

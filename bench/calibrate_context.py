@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from calibrate import _words, fit_logistic  # noqa: E402
+from calibrate import fit_logistic, word_total  # noqa: E402
 from checker.core import Checker  # noqa: E402
 from checker.detector import CONTEXT_FEATURES, context_features  # noqa: E402
 from checker.document import word_counts  # noqa: E402
@@ -70,7 +70,7 @@ def collect(args: tuple[str, str, str, str, int, int]) -> dict:
     for line, src in zip(clean, srcs):
         doc = chk.annotate(line, src, src_lang, context=cctx)
         C += [[f[k] for k in CONTEXT_FEATURES] for t in doc.tokens if (f := context_features(t)) is not None]
-    return {"lang": lang, "X": X, "y": y, "C": C, "words": _words(clean, lang), "sx": sx, "sy": sy}
+    return {"lang": lang, "X": X, "y": y, "C": C, "words": word_total(clean, lang), "sx": sx, "sy": sy}
 
 
 def main() -> None:

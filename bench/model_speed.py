@@ -45,13 +45,13 @@ def model_throughput(spec: str, sentences: list[list[str]], runs: int) -> dict:
     cm = load_context_model(spec)
     m = cm.mlm.model
     params = sum(p.numel() for p in m.parameters())
-    enc = [w for s in sentences for _, w in cm._windows(s)]
+    enc = [w for s in sentences for _, w in cm.windows(s)]
     pieces = sum(len(ids) for ids, _ in enc)
     rates, bounds = [], []
     for _ in range(runs):
         flops = matmul_flops(m.config.hidden_size, 16 * 40)
         t = time.perf_counter()
-        cm._visible(enc)
+        cm.visible(enc)
         rates.append(pieces / (time.perf_counter() - t))
         bounds.append(flops / (2 * params))
     return {"model": cm.name, "params": params, "threads": torch.get_num_threads(), "pieces": pieces,

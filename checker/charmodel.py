@@ -22,6 +22,16 @@ _log = logging.getLogger(__name__)
 
 
 class CharModel:
+    #: the language's lookup-key function (checker.normalise), set by get_char_model: the model
+    #: is built from wordfreq's words, which are in that form (Serbian in Latin letters, Arabic
+    #: without vowel marks, Romanian with comma letters); None scores words as given
+    key = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("key", None)  # a function of the running process, set again on load
+        return state
+
     def __init__(self, words: list[str]):
         self.counts: list[Counter[str]] = [Counter() for _ in range(_ORDER + 1)]
         for w in words:
@@ -48,6 +58,8 @@ class CharModel:
 
     def score(self, word: str) -> tuple[float, float]:
         """(mean, minimum) log-probability per character transition, end of word included."""
+        if self.key is not None:
+            word = self.key(word)
         s = "^" * (_ORDER - 1) + word + "$"
         lps = [math.log(self._p(s[i - _ORDER + 1:i], s[i])) for i in range(_ORDER - 1, len(s))]
         return sum(lps) / len(lps), min(lps)
@@ -64,11 +76,14 @@ def get_char_model(lang: str) -> CharModel:
     from importlib.metadata import version
 
     from .lexicon import cache_dir
+    from .normalise import normaliser
 
     path = cache_dir() / f"charmodel-v{_FORMAT}-wordfreq{version('wordfreq')}-{lang}.pickle"
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)  # our own derived cache, written below
+            model = pickle.load(f)  # our own derived cache, written below
+        model.key = normaliser(lang)
+        return model
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         pass
     model = _build(lang)
@@ -81,6 +96,7 @@ def get_char_model(lang: str) -> CharModel:
     except OSError:
         # a read-only cache only costs the rebuild next time; say so once, it explains slow starts
         _log.warning("cannot write the character model cache in %s: it is rebuilt in every process", path.parent)
+    model.key = normaliser(lang)
     return model
 
 

@@ -150,9 +150,9 @@ def cmd_batch(args) -> int:
 
 
 def cmd_scan(args) -> int:
-    from .core import Checker
     from .document import word_counts
-    from .parallel import check_lines
+    from .io import jsonl_record
+    from .pipe import Text
 
     if args.jobs < 1:
         raise UsageError("-j must be at least 1")
@@ -160,17 +160,15 @@ def cmd_scan(args) -> int:
         return cmd_batch(args)
     args.file = args.paths[0]
     lines = split_lines(read_text(args.file))
-    kwargs = _checker_kwargs(args)
-    Checker(**kwargs)  # validate language, model and allowlist before any output
+    chk = _checker(args)  # validates language, model and allowlist before any output
     srcs = _sources(args, len(lines))
     out = sys.stdout
-    items = ((line, src, args.source_lang) for line, src in zip(lines, srcs))
-    ctx = word_counts(lines) if _settings(args).file_context else None
-    from .io import jsonl_record
-
+    # each line is an item of Checker.pipe, judged with the whole file's word counts
+    items = (Text(line, src, None, args.source_lang) for line, src in zip(lines, srcs))
+    context = word_counts(lines) if _settings(args).file_context else "line"
     try:
-        for i, anoms in enumerate(check_lines(items, kwargs, args.jobs, args.evidence, context=ctx)):
-            out.write(jsonl_record({"line": i, "anomalies": anoms}))
+        for i, rep in enumerate(chk.pipe(items, context=context, n_process=args.jobs, batch_size=64)):
+            out.write(jsonl_record({"line": i, "anomalies": [a.to_dict(args.evidence) for a in rep.anomalies]}))
         out.flush()  # here, where a full disk is still one clear line (exit 6)
     except BrokenPipeError:
         raise
@@ -179,7 +177,7 @@ def cmd_scan(args) -> int:
 
         raise stdout_error(e) from None
     if not lines:
-        print(f"checker: {args.file}: empty input, nothing to check", file=sys.stderr)
+        print(f"checker: {printable(args.file)}: empty input, nothing to check", file=sys.stderr)
     return 0
 
 
@@ -188,44 +186,52 @@ def _colour(on: bool, code: str, s: str) -> str:
 
 
 def cmd_check(args) -> int:
+    from .pipe import check_document, line_starts
+
     text = read_text(args.file)
     if not text.strip():
-        print(f"checker: {args.file}: empty input, nothing to check", file=sys.stderr)
+        print(f"checker: {printable(args.file)}: empty input, nothing to check", file=sys.stderr)
         return 0
     chk = _checker(args)
     lines = split_lines(text)
     srcs = _sources(args, len(lines))
-    from .document import word_counts
+    rep = check_document(chk, text, srcs, args.source_lang, file_context=_settings(args).file_context)
+    try:
+        _print_check(args, lines, rep, line_starts(text))
+        sys.stdout.flush()  # here, where a full disk is still one clear line (exit 6)
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        from .batch.runner import stdout_error
 
-    ctx = word_counts(lines) if _settings(args).file_context else None
+        raise stdout_error(e) from None
+    return 0
+
+
+def _print_check(args, lines: list[str], rep, starts: list[int]) -> None:
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    total = 0
-    sig = None
-    for ln, (line, src) in enumerate(zip(lines, srcs), 1):
-        if not line.strip():
-            continue
-        rep = chk.check(line, src, args.source_lang, ctx)
-        sig = rep.signature
-        for a in rep.anomalies:
-            total += 1
-            s0 = max(0, line.rfind(". ", 0, a.start) + 2 if line.rfind(". ", 0, a.start) >= 0 else 0)
-            e0 = line.find(". ", a.end)
-            e0 = len(line) if e0 < 0 else e0 + 1
-            text = printable(a.text)
-            mark = _colour(colour, "1;31", text) if colour else f"[[{text}]]"
-            print(f"{printable(args.file)}:{ln}:{a.start + 1}: {_colour(colour, '1', a.kind)} ({a.score:.2f})")
-            print(f"    {printable(line[s0:a.start])}{mark}{printable(line[a.end:e0])}")
-            print(f"    why: {printable(a.reason)}")
-            if a.suggestions:
-                sug = ", ".join(f"{printable(repr(s.text))} ({s.score:.2f})" if s.text else f"<delete> ({s.score:.2f})"
-                                for s in a.suggestions)
-                print(f"    fix: {sug}")
-            print()
+    import bisect
+
+    for a in rep.anomalies:
+        i = bisect.bisect_right(starts, a.start) - 1
+        line, s, e = lines[i], a.start - starts[i], a.end - starts[i]
+        s0 = max(0, line.rfind(". ", 0, s) + 2 if line.rfind(". ", 0, s) >= 0 else 0)
+        e0 = line.find(". ", e)
+        e0 = len(line) if e0 < 0 else e0 + 1
+        shown = printable(a.text)
+        mark = _colour(colour, "1;31", shown) if colour else f"[[{shown}]]"
+        print(f"{printable(args.file)}:{i + 1}:{s + 1}: {_colour(colour, '1', a.kind)} ({a.score:.2f})")
+        print(f"    {printable(line[s0:s])}{mark}{printable(line[e:e0])}")
+        print(f"    why: {printable(a.reason)}")
+        if a.suggestions:
+            sug = ", ".join(f"{printable(repr(x.text))} ({x.score:.2f})" if x.text else f"<delete> ({x.score:.2f})"
+                            for x in a.suggestions)
+            print(f"    fix: {sug}")
+        print()
+    total = len(rep.anomalies)
     words = sum(len(l.split()) for l in lines)
     print(f"{total} anomal{'y' if total == 1 else 'ies'} in {len(lines)} lines, {words} words")
-    if sig:
-        print(f"signature: {sig}")
-    return 0
+    print(f"signature: {rep.signature}")
 
 
 def cmd_eval(args) -> int:
@@ -284,6 +290,9 @@ def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     setup_logging()
+    closed = sys.stdout is None  # started with standard output closed (`>&-`)
+    if closed:
+        sys.stdout = open(os.devnull, "w")
     try:
         if argv[:1] == ["eval"]:  # its options belong to checker.evaluate
             from . import evaluate
@@ -293,6 +302,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_models(argv[1:])
         args = build_parser().parse_args(argv)
         setup_logging(args.verbose, args.quiet)
+        if closed and (args.cmd == "check" or (args.cmd == "scan" and not args.out)):
+            from .errors import OutputError
+
+            raise OutputError("standard output is closed: nowhere to write the results")
         if not args.cmd:
             build_parser().print_help()
             return 2

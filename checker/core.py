@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -44,6 +45,11 @@ def load_lm(model: str | LanguageModel | None, lang: str) -> LanguageModel | Non
                          lang)
         return lm
     p = Path(model)
+    # a path (not a hub id like "xlm-roberta-base" or "org/name") that is not there: say so
+    # before anything else, not "needs the neural extra"
+    if not p.exists() and (model.startswith((".", "/", "~")) or os.sep + os.sep in model or p.suffix == ".npz"
+                           or model.count("/") > 1):
+        raise ModelError(f"no such model file or directory: {model}")
     if p.suffix == ".npz" or (p.is_dir() and any(p.glob("*.npz"))):
         try:
             return NgramLM.from_pretrained(model, lang)
@@ -95,6 +101,11 @@ class Checker:
                  pipeline: Sequence[str] = DEFAULT_PIPELINE, allowlist: Iterable[str] = (),
                  threshold: float | None = None, detector: str | None = None,
                  suggestions: int = 5, context_model: str | None = "none"):
+        #: what a worker process needs to build the same Checker (Checker.pipe with n_process > 1)
+        self.init_kwargs = {"lang": lang, "model": model, "pipeline": tuple(pipeline),
+                            "allowlist": [allowlist] if isinstance(allowlist, str) else list(allowlist),
+                            "threshold": threshold, "detector": detector, "suggestions": suggestions,
+                            "context_model": context_model}
         self.lang = normalize_lang(lang) if lang else None
         self.model = model
         self.context_model = context_model
@@ -148,7 +159,9 @@ class Checker:
         if res.cm is not None and res.cm.covers(lang):
             lm += f"+{res.cm.name}"
         thr = self.threshold if self.threshold is not None else self.detector.threshold(lang)
-        lex = f"wordfreq-{version('wordfreq')}"
+        from .normalise import VERSION as NORM_VERSION
+
+        lex = f"wordfreq-{version('wordfreq')}+norm{NORM_VERSION}"  # lookup keys as wordfreq folds them
         morph = describe_morphology(lang)
         if morph:
             lex += f"+{morph}"
@@ -180,6 +193,24 @@ class Checker:
         suggester(doc, anomalies)
         return Report(text=text, lang=doc.lang, anomalies=anomalies, signature=self.signature(doc.lang, context is not None),
                       words=sum(1 for t in doc.tokens if t.is_word), meta={k: v for k, v in doc.meta.items() if k == "detected"})
+
+    def pipe(self, items: Iterable, *, context: "str | Mapping[str, int]" = "file", n_process: int = 1,
+             batch_size: int = 32) -> Iterator[Report]:
+        """One Report per item, in input order — spaCy's ``Language.pipe`` for translations.
+
+        An item is a text (str), a ``(text, source)`` pair, a mapping or ``checker.pipe.Text``
+        with ``text`` and optional ``source``, ``lang``, ``source_lang``, ``id``. Each text is a
+        document: its lines are checked one by one (blank ones skipped), its source line by line,
+        and the Report's offsets are offsets into the whole text. ``context``: ``"file"`` judges
+        each line with its own document's word counts (a rare word that recurs in it is a term or
+        a name), ``"line"`` alone, and word counts (``document.word_counts``) apply those to every
+        item (the items are the lines of one document). ``n_process`` > 1 checks batches of
+        ``batch_size`` items in that many worker processes (checker.pool: spawned, ordered, they
+        end with this process); the output is the same as with one.
+        """
+        from .pipe import pipe
+
+        return pipe(self, items, context=context, n_process=n_process, batch_size=batch_size)
 
     def check_many(self, items: Iterable[str | tuple[str, str | None]],
                    source_lang: str | None = None,

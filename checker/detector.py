@@ -37,7 +37,7 @@ FEATURES = (
 
 # Hand-set starting values (bench/calibrate.py reads its defaults here); Detector.load never uses
 # them in place of a missing models/detector.json.
-_FALLBACK = {
+FALLBACK = {
     "weights": {"bias": -2.0, "unknown": 3.0, "zipf": -0.8, "news": -0.8, "explained": -3.0,
                 "cap": -4.0, "cap_initial": -1.5, "inner_cap": -2.0, "recurring": -2.0,
                 "in_source": -1.0, "foreign_margin": 0.6, "neighbour": 0.5, "alien_latin": 1.0,

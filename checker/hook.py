@@ -135,20 +135,22 @@ def format_anomaly(path: str, line: int, a) -> str:
 
 
 def check_file(chk, path: str, text: str, file_context: bool = True) -> list[tuple[int, Any]]:
-    """(1-based line, Anomaly) for every reported anomaly of one file, in order."""
-    from .document import word_counts
+    """(1-based line, Anomaly) for every reported anomaly of one file, in order; each anomaly's
+    offsets are offsets into its line, its text the original's (markup is blanked for checking)."""
+    import bisect
 
-    lines = split_lines(text)
-    masked = split_lines(mask(text, file_kind(path)))
-    skip = ignored_lines(lines)
-    ctx = word_counts(masked) if file_context else None
+    from .pipe import check_document, line_starts
+
+    masked = mask(text, file_kind(path))  # same length and line breaks as text
+    rep = check_document(chk, masked, file_context=file_context, skip=ignored_lines(split_lines(text)))
+    starts = line_starts(text)
     out = []
-    for i, (orig, line) in enumerate(zip(lines, masked)):
-        if i in skip or not line.strip():
-            continue
-        for a in chk.check(line, context=ctx).anomalies:
-            a.text = orig[a.start:a.end]
-            out.append((i + 1, a))
+    for a in rep.anomalies:
+        i = bisect.bisect_right(starts, a.start) - 1
+        a.text = text[a.start:a.end]
+        a.start -= starts[i]
+        a.end -= starts[i]
+        out.append((i + 1, a))
     return out
 
 
@@ -184,6 +186,11 @@ def cmd_hook(args) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
+    except OSError as e:  # a full disk behind a redirection: the lines are lost, the verdict is not
+        _silence_stdout()
+        from .errors import os_error_message
+
+        print(f"checker: error: {os_error_message('standard output', e)}", file=sys.stderr)
     if failed:
         print(f"checker: {failed} anomal{'y' if failed == 1 else 'ies'} scored at or above {fail_at:g}",
               file=sys.stderr)

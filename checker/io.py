@@ -77,15 +77,25 @@ _UNSAFE = None
 
 def printable(text: str) -> str:
     """``text`` safe to print on a terminal: control characters (ESC sequences, C1 controls, DEL,
-    carriage returns) and bidi overrides, which could rewrite or reorder what the reader sees,
-    shown as escapes (\\x1b, \\u202e); tabs stay."""
+    carriage returns) and bidi controls, which could rewrite or reorder what the reader sees,
+    shown as escapes (\\x1b, \\u202e); bytes of a non-UTF-8 file name as \\xNN (printing them
+    would fail on a strict terminal); tabs stay."""
     global _UNSAFE
     if _UNSAFE is None:
         import re
 
-        _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-    return _UNSAFE.sub(lambda m: (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                                  else f"\\u{ord(m.group()):04x}"), text)
+        _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                             "\u2066-\u2069\ud800-\udfff]")
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(m) -> str:
+    cp = ord(m.group())
+    if cp < 0x100:
+        return f"\\x{cp:02x}"
+    if 0xDC80 <= cp <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{cp - 0xDC00:02x}"
+    return f"\\u{cp:04x}"
 
 
 def split_lines(text: str) -> list[str]:

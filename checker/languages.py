@@ -6,7 +6,7 @@ from functools import lru_cache
 from .errors import LanguageError
 
 # Aliases users type for the codes wordfreq uses.
-_ALIASES = {
+ALIASES = {
     "no": "nb", "nn": "nb", "hr": "sh", "sr": "sh", "bs": "sh", "tl": "fil",
     "iw": "he", "in": "id", "zh-hans": "zh", "zh-cn": "zh", "zh-hant": "zh", "zh-tw": "zh",
     "cmn": "zh", "eng": "en", "deu": "de", "fra": "fr", "spa": "es", "rus": "ru",
@@ -39,11 +39,11 @@ def supported_languages() -> tuple[str, ...]:
 def normalize_lang(code: str) -> str:
     """Map a user's language code to a supported one, or raise LanguageError listing them."""
     raw = (code or "").strip().lower().replace("_", "-")
-    c = _ALIASES.get(raw, raw)
+    c = ALIASES.get(raw, raw)
     supported = supported_languages()
     if c not in supported:
         base = c.split("-")[0]
-        c = _ALIASES.get(base, base)
+        c = ALIASES.get(base, base)
     if c not in supported:
         raise LanguageError(
             f"unsupported language {code!r}; supported: {' '.join(supported)}")

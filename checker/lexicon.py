@@ -10,13 +10,14 @@ import bisect
 import hashlib
 import math
 import os
-import unicodedata
 import zipfile
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from .normalise import in_own_alphabet, normaliser
 
 # Proclitics and enclitics written into the word, longest first (conjunctions, prepositions,
 # articles, possessive and object pronouns, plural endings).
@@ -30,18 +31,25 @@ _CLITICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 _Z45, _Z35, _Z3, _Z25, _Z2 = (10 ** (z - 9.0) for z in (4.5, 3.5, 3.0, 2.5, 2.0))  # Zipf values as raw frequencies
+_ZIPF: dict[float, float] = {}  # raw frequency -> Zipf value (rounded), shared by all lexicons
 
 #: words below this Zipf value in their language are not indexed as "common words" there
 FOREIGN_MIN_ZIPF = 3.0
 _INDEX_FORMAT = 1
 
 
-def norm(word: str) -> str:
-    """The lookup form of a word: NFC, case-folded, typographic apostrophe made plain. A dotted
-    capital İ lowers to i (Turkish, Azeri), not to i plus a combining dot."""
-    if word.isascii():
-        return word.lower()
-    return unicodedata.normalize("NFC", word.replace("İ", "i")).casefold().replace("’", "'")
+_generic = normaliser(None)
+
+
+def norm(word: str, lang: str | None = None) -> str:
+    """The lookup form of a word: case-folded, curly apostrophes made plain, and normalised as
+    wordfreq preprocesses ``lang`` (checker.normalise: Serbian Cyrillic as Latin, Turkish I/İ,
+    Arabic marks and tatweel removed, Romanian comma letters). Without ``lang``: NFC, a dotted
+    capital İ lowered to i (not i plus a combining dot), and Arabic- or Hebrew-script marks
+    removed. A Lexicon's own ``norm`` is ``normaliser(its language)``."""
+    if lang is None:
+        return word.lower() if word.isascii() else _generic(word)
+    return normaliser(lang)(word)
 
 
 def cache_dir() -> Path:
@@ -64,21 +72,38 @@ class Lexicon:
         import wordfreq
 
         self.lang = lang
+        #: the lookup key of a word in this language's list (wordfreq's own preprocessing)
+        self.norm = normaliser(lang)
         # 'best' = the large list where wordfreq has one; values are frequencies in (0, 1)
         self._freq: dict[str, float] = wordfreq.get_frequency_dict(lang, wordlist="best")
+        self._zipf: dict[str, float] = {}
         self._sorted: list[str] | None = None
         self._endings: Counter[str] | None = None
 
     def zipf(self, word: str) -> float:
-        f = self._freq.get(norm(word))
-        return 0.0 if not f else round(math.log10(f) + 9.0, 2)
+        z = self._zipf.get(word)  # per word form as written: the hot path asks for each word
+        if z is None:
+            f = self._freq.get(self.norm(word))
+            if not f:
+                z = 0.0
+            else:
+                z = _ZIPF.get(f)  # wordfreq's lists hold a few hundred distinct values
+                if z is None:
+                    z = _ZIPF[f] = round(math.log10(f) + 9.0, 2)
+            if len(self._zipf) >= 1 << 17:
+                self._zipf.clear()
+            self._zipf[word] = z
+        return z
+
+    def __reduce__(self):  # the key function is a closure: rebuild from the language
+        return (Lexicon, (self.lang,))
 
     def freq(self, normed: str) -> float:
         """Raw frequency of an already normalised word (0.0 when unknown); the hot-path lookup."""
         return self._freq.get(normed, 0.0)
 
     def __contains__(self, word: str) -> bool:
-        return norm(word) in self._freq
+        return self.norm(word) in self._freq
 
     def words(self, min_zipf: float = 0.0) -> list[str]:
         lim = 10 ** (min_zipf - 9.0)
@@ -106,7 +131,7 @@ class Lexicon:
         pre, suf = _CLITICS.get(self.lang, ((), ()))
         if not pre and not suf:
             return None
-        w = norm(word)
+        w = self.norm(word)
         for p in ("",) + pre:
             if not w.startswith(p):
                 continue
@@ -124,7 +149,7 @@ class Lexicon:
         is known and whose ending is common in the language is much more likely an inflection than
         an error.
         """
-        w = norm(word)
+        w = self.norm(word)
         base = self.clitic_base(w)
         if base:
             return base
@@ -149,7 +174,7 @@ class Lexicon:
         """The most frequent known word that ``word`` is the beginning of, at least two letters
         longer (a word cut short: ``utveckl`` for ``utvecklingen``), with its Zipf value, or None.
         Looks at no more than ``limit`` words sharing the prefix (bounded work)."""
-        w = norm(word)
+        w = self.norm(word)
         if len(w) < 4:
             return None
         words = self._sorted_words()
@@ -166,7 +191,7 @@ class Lexicon:
 
     def compound_of(self, word: str, min_part: int = 4) -> tuple[str, ...] | None:
         """Split ``word`` into two or three known words (with an optional linking s/e/n), or None."""
-        w = norm(word)
+        w = self.norm(word)
         if len(w) < 2 * min_part:
             return None
         return self._split(w, min_part, 3)
@@ -176,7 +201,7 @@ class Lexicon:
         no word here (an MT system's half-translated compound: ``Markenpartnering``), as
         (first part, second part) in written order, or None. The foreign part has at least five
         letters: short words of any language are too easily found inside a long word."""
-        w = norm(word)
+        w = self.norm(word)
         f, g = self._freq.get, other._freq.get
         for i in range(min_part, len(w) - min_part + 1):
             head, tail = w[:i], w[i:]
@@ -221,7 +246,12 @@ def get_lexicon(lang: str) -> Lexicon:
 
 
 class ForeignIndex:
-    """Common words (Zipf >= FOREIGN_MIN_ZIPF) of every wordfreq language, keyed by a 64-bit hash."""
+    """Common words (Zipf >= FOREIGN_MIN_ZIPF) of every wordfreq language, keyed by a 64-bit hash.
+
+    wordfreq stores each language's words in that language's normal form (checker.normalise), so a
+    word is looked up under each language's key: Serbian Cyrillic ``влада`` as ``vlada`` in ``sh``
+    only, Turkish ``IŞIK`` as ``ışık`` in ``tr`` only, and so on. Languages normalising alike share
+    one key; a plain ASCII word (no capital I) has the same key everywhere."""
 
     def __init__(self, path: Path | None = None, arrays: dict | None = None):
         data = np.load(path, mmap_mode="r") if arrays is None else arrays
@@ -229,24 +259,81 @@ class ForeignIndex:
         self.langs = data["langs"]
         self.zipfs = data["zipfs"]
         self.lang_names: list[str] = [str(x) for x in data["lang_names"]]
+        fns: list = []
+        group: list[int] = []
+        for lang in self.lang_names:
+            fn = normaliser(lang)
+            if fn not in fns:
+                fns.append(fn)
+            group.append(fns.index(fn))
+        self._fns = tuple(fns)
+        # a transliterating group's language, to check a Cyrillic word's letters against
+        self._translit = {g: lang for lang, g in zip(self.lang_names, group) if fns[g].steps.transliteration}
+        self._group = group  # language index -> normaliser group
+        self._group_arr = np.array(group, dtype=np.int64)
+        self._all = (1 << len(fns)) - 1
+        self._key_cache: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._lookup_cache: dict[str, dict[str, float]] = {}
+
+    def _keys(self, word: str) -> tuple[tuple[int, int], ...]:
+        """((hash, mask of normaliser groups whose key it is), ...) for ``word``: one pair when
+        every language normalises it alike."""
+        got = self._key_cache.get(word)
+        if got is None:
+            if word.isascii() and "I" not in word:  # every normaliser lowers plain ASCII alike
+                got = ((_hash(word.lower()), self._all),)
+            else:
+                masks: dict[str, int] = {}
+                for g, fn in enumerate(self._fns):
+                    if g in self._translit and not in_own_alphabet(word, self._translit[g]):
+                        continue  # Russian 'явили' is no Serbian 'javili'
+                    k = fn(word)
+                    masks[k] = masks.get(k, 0) | (1 << g)
+                got = tuple((_hash(k), m) for k, m in masks.items())
+            if len(self._key_cache) >= 1 << 17:
+                self._key_cache.clear()
+            self._key_cache[word] = got
+        return got
 
     def lookup(self, word: str) -> dict[str, float]:
         """{language: zipf} for every language in which ``word`` is a common word."""
-        h = np.uint64(_hash(norm(word)))
-        lo = int(np.searchsorted(self.keys, h, "left"))
-        hi = int(np.searchsorted(self.keys, h, "right"))
-        return {self.lang_names[int(self.langs[i])]: int(self.zipfs[i]) / 10 for i in range(lo, hi)}
+        got = self._lookup_cache.get(word)
+        if got is None:
+            out: dict[str, float] = {}
+            names, group, every = self.lang_names, self._group, self._all
+            for h, mask in self._keys(word):
+                h = np.uint64(h)
+                lo = int(self.keys.searchsorted(h, "left"))
+                hi = int(self.keys.searchsorted(h, "right"))
+                if hi > lo:  # one slice, not one numpy scalar per hit: common words hit 40 languages
+                    for li, z in zip(self.langs[lo:hi].tolist(), self.zipfs[lo:hi].tolist()):
+                        if mask == every or (mask >> group[li]) & 1:
+                            out[names[li]] = z / 10
+            if len(self._lookup_cache) >= 1 << 16:
+                self._lookup_cache.clear()
+            got = self._lookup_cache[word] = out
+        return dict(got)
 
     def language_scores(self, words: list[str]) -> np.ndarray:
         """Summed Zipf frequency of ``words`` in each language (indexed like ``lang_names``)."""
         if not words:
             return np.zeros(len(self.lang_names))
-        h = np.fromiter((_hash(norm(w)) for w in words), dtype=np.uint64, count=len(words))
+        pairs = [p for w in words for p in self._keys(w)]
+        h = np.fromiter((p[0] for p in pairs), dtype=np.uint64, count=len(pairs))
         lo = np.searchsorted(self.keys, h, "left")
         hi = np.searchsorted(self.keys, h, "right")
-        idx = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if (hi > lo).any() else np.zeros(0, int)
-        return np.bincount(self.langs[idx].astype(np.int64), weights=self.zipfs[idx] / 10.0,
-                           minlength=len(self.lang_names))
+        counts = hi - lo
+        total = int(counts.sum())
+        if not total:
+            return np.zeros(len(self.lang_names))
+        # every row of every key's [lo, hi) range, without a Python loop
+        idx = np.arange(total) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
+        li = self.langs[idx].astype(np.int64)
+        if len(pairs) > len(words):  # some word has per-language keys: keep each key's languages
+            masks = np.repeat(np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs)), counts)
+            keep = ((masks >> self._group_arr[li]) & 1).astype(bool)
+            idx, li = idx[keep], li[keep]
+        return np.bincount(li, weights=self.zipfs[idx] / 10.0, minlength=len(self.lang_names))
 
     @staticmethod
     def build(path: Path) -> dict:

@@ -24,7 +24,7 @@ _PYMORPHY = {"uk": "pymorphy3_dicts_uk", "ru": "pymorphy3_dicts_ru"}
 
 
 @lru_cache(maxsize=None)  # per language: bounded by the supported languages
-def _analyzer(lang: str):
+def analyzer(lang: str):
     if lang not in _PYMORPHY:
         return None
     try:
@@ -47,7 +47,7 @@ def known_form(lang: str) -> Callable[[str], bool] | None:
     or None when no dictionary is available for ``lang``. A hyphenated word is known when every
     part is (``прямо-таки``, ``жінок-підприємців``); apostrophe variants and stress marks are
     normalised the way the dictionary writes them."""
-    m = _analyzer(lang)
+    m = analyzer(lang)
     if m is None:
         return None
     known = m.word_is_known
@@ -72,7 +72,7 @@ def near_forms(lang: str, alphabet: str) -> Callable[[str], list[str]] | None:
     edit as soon as its first changed letter leaves the automaton, costs a fraction of that.
     This is the one place that uses the DAWG's lower-level API (``dct.follow_bytes`` and the
     payload separator of dawg2-python's ``BytesDAWG``); ``tests/test_morphology.py`` pins it."""
-    m = _analyzer(lang)
+    m = analyzer(lang)
     if m is None:
         return None
     words = m.dictionary.words
@@ -121,7 +121,7 @@ def near_forms(lang: str, alphabet: str) -> Callable[[str], list[str]] | None:
 @lru_cache(maxsize=50_000)
 def lemma_of(lang: str, word: str) -> str | None:
     """The dictionary's lemma of a known form (its first analysis), or None."""
-    m = _analyzer(lang)
+    m = analyzer(lang)
     if m is None:
         return None
     for p in m.parse(word):
@@ -133,7 +133,7 @@ def lemma_of(lang: str, word: str) -> str | None:
 @lru_cache(maxsize=None)
 def describe(lang: str) -> str | None:
     """Name and version of the dictionary used for ``lang`` (for the signature), or None."""
-    if _analyzer(lang) is None:
+    if analyzer(lang) is None:
         return None
     from importlib.metadata import PackageNotFoundError, version
 

@@ -16,7 +16,7 @@ whitespace, never inside a word, so that one call does bounded work (a word over
 MAX_WORD_CHARS is judged by cheap evidence only, so no piece is a CPU or memory bomb). A `source`
 is used only when it has as many lines as `text` (line-aligned), else it is refused with 422.
 
-Modules: this one has the app (create_app), the checking of a text (check_text, pieces) and the
+Modules: this one has the app (create_app), the checking of a text (check_text over checker.pipe) and the
 CLI (add_parser, cmd_serve); checker.server_guard the connections (make_server: the guarded
 protocol, the connection cap, the open-file limit, bounded logging); checker.server_pool the
 bounded worker pool and cancellation; checker.server_docs the offline /docs page.
@@ -93,7 +93,8 @@ DEFAULT_FAIL_AT = 0.5
 DEFAULT_WORKERS = 4
 DEFAULT_QUEUE = 16
 DEFAULT_BODY_BUDGET = 128 * 2**20
-MAX_PIECE = 2_000  # characters of one line checked in one call (about 50 ms of work)
+MAX_PIECE = 2_000  # characters checked in one call: ~0.3 s of work for prose, up to ~1.5 s for garble (so a cancel
+#                    takes effect within about that; words over MAX_WORD_CHARS and huge sources are bounded too)
 
 
 class _Gone(Exception):
@@ -139,67 +140,36 @@ def _models():
 
 
 # a sentence end and the whitespace after it: the preferred place to cut an over-long line
-_SENTENCE_END = re.compile(r"[.!?;\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*\s+")
-_SPACE = re.compile(r"\s+")
-
-
 def pieces(line: str, size: int = MAX_PIECE) -> Iterator[tuple[int, str]]:
-    """(offset, piece) covering ``line``: pieces of at most ``size`` characters, cut after the last
-    sentence end in reach, else after the last whitespace; a word longer than ``size`` is one piece
-    of its own length, never cut (the core bounds the work on an over-long word)."""
-    i, n = 0, len(line)
-    while n - i > size:
-        window = line[i:i + size]
-        m = None
-        for m in _SENTENCE_END.finditer(window):
-            pass
-        if m is None:
-            for m in _SPACE.finditer(window):
-                pass
-        if m is not None and m.end() > 0:
-            cut = i + m.end()
-        else:  # no whitespace in reach: a word longer than size; cut after it
-            m = _SPACE.search(line, i + size)
-            cut = m.end() if m else n
-        yield i, line[i:cut]
-        i = cut
-    if i < n:
-        yield i, line[i:]
+    """checker.pipe.pieces with the service's piece size."""
+    from .pipe import pieces as cut
+
+    return cut(line, size)
 
 
 def check_text(chk, text: str, source: str | None = None, source_lang: str | None = None,
                cancel: threading.Event | None = None, file_context: bool = True) -> tuple[Any, list[dict]]:
-    """Check a (multi-line) text line by line; anomaly dicts with offsets into the whole text.
-    Raises _Cancelled at the next line or piece once ``cancel`` is set."""
-    from .document import word_counts
+    """Check a (multi-line) text line by line (checker.pipe.check_document, lines over MAX_PIECE in
+    pieces); anomaly dicts with offsets into the whole text. Raises _Cancelled at the next line or
+    piece once ``cancel`` is set; a source that is not line-aligned is a 422."""
+    from .errors import InputError
+    from .pipe import Cancelled, check_document
 
+    if source is not None and source.count("\n") != text.count("\n"):
+        raise _Refused(422, f"source has {source.count(chr(10)) + 1} lines but text has {text.count(chr(10)) + 1}; "
+                            "they must be line-aligned")
+    srcs = None if source is None else [s[:-1] if s.endswith("\r") else s for s in source.split("\n")]
     lines = text.split("\n")
-    srcs: list[str | None] = [None] * len(lines)
-    if source is not None:
-        srcs = source.split("\n")
-        if len(srcs) != len(lines):
-            raise _Refused(422, f"source has {len(srcs)} lines but text has {len(lines)}; they must be line-aligned")
-    ctx = word_counts(lines) if file_context else None
-    out: list[dict] = []
-    signature = None
-    base = 0
-    for line, src in zip(lines, srcs):
-        body = line[:-1] if line.endswith("\r") else line
-        if body.strip():
-            for off, piece in pieces(body):
-                if cancel is not None and cancel.is_set():
-                    raise _Cancelled()
-                if not piece.strip():
-                    continue
-                rep = chk.check(piece, src.rstrip("\r") if src else None, source_lang, ctx)
-                signature = rep.signature
-                for a in rep.anomalies:
-                    d = a.to_dict()
-                    d["start"] += base + off
-                    d["end"] += base + off
-                    out.append(d)
-        base += len(line) + 1
-    return signature, out
+    if srcs is not None and lines and lines[-1] == "":  # check_document drops a final empty line
+        srcs = srcs[:-1]
+    try:
+        rep = check_document(chk, text, srcs, source_lang, file_context=file_context, max_piece=MAX_PIECE,
+                             cancel=cancel)
+    except Cancelled:
+        raise _Cancelled() from None
+    except InputError as e:
+        raise _Refused(422, e.message) from None
+    return rep.signature, [a.to_dict() for a in rep.anomalies]
 
 
 def _finite(s: str) -> float:

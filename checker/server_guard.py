@@ -244,6 +244,11 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, header_timeout: 
         # would re-raise the signal after its graceful shutdown, so the exit status were -15)
         def handle_exit(self, sig, frame):
             super().handle_exit(sig, frame)
+            # checks still running are cancelled now (they answer 503 at their next line or piece),
+            # not after the graceful wait, when uvicorn would cancel their handlers with a traceback
+            pool = getattr(getattr(app, "state", None), "pool", None)
+            if pool is not None:
+                pool.shutdown()
             captured = getattr(self, "_captured_signals", None)
             if sig == signal.SIGTERM and captured and captured[-1] == sig:
                 captured.pop()

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from .assets import embedded
-from .languages import _ALIASES
+from .languages import ALIASES
 from .lexicon import norm
 
 __all__ = ["WordStats", "TranslationStats", "get_translation_stats", "covered_pairs", "bundle_digest",
@@ -188,8 +188,8 @@ def _code(lang: str) -> str:
     """The checker's code for ``lang`` ("hr" → "sh", "pt-BR" → "pt"), without importing
     wordfreq (normalize_lang would, and raises for codes it does not know)."""
     raw = (lang or "").strip().lower().replace("_", "-")
-    c = _ALIASES.get(raw, raw)
-    return _ALIASES.get(c.split("-")[0], c.split("-")[0]) if "-" in c else c
+    c = ALIASES.get(raw, raw)
+    return ALIASES.get(c.split("-")[0], c.split("-")[0]) if "-" in c else c
 
 
 @lru_cache(maxsize=4)

@@ -3,7 +3,8 @@
 
     python models/train_ngram.py [--corpus-dir ../shared/corpora/news] [--langs en de ...]
 
-For each ``<lang>.txt`` (one sentence per line) it measures held-out perplexity (every 50th
+For each ``<lang>.txt`` (one sentence per line) of a target language (one the checker can
+load a model for; the others are skipped) it measures held-out perplexity (every 50th
 line held out, model trained on the rest), then trains the shipped model on *all* lines and
 writes ``models/ngram/<lang>.npz``. Output is byte-for-byte reproducible.
 """
@@ -26,8 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from checker.errors import LanguageError  # noqa: E402
+from checker.languages import normalize_lang  # noqa: E402
 from checker.lm.ngram import (BOS, EOS, FORMAT_VERSION, SPECIALS, UNK,  # noqa: E402
-                              NgramLM, lm_words)
+                              NgramLM, artifact_name, lm_words)
 
 Arrays = dict[str, np.ndarray]
 
@@ -40,9 +43,11 @@ MB = 1_000_000
 PRUNE_LEVELS: tuple[tuple[int, int], ...] = (
     (1, 2), (1, 3), (1, 5), (2, 2), (2, 3), (3, 3), (3, 4), (4, 5), (5, 6), (6, 8), (8, 10),
     (10, 14), (14, 20), (20, 30), (30, 50))
-# English gets a fixed budget; the other languages share the rest of TOTAL_BUDGET.
+# English gets a fixed budget; the other languages share the rest of TOTAL_BUDGET. 11.2 MB: the
+# 11.8 MB the 31 news languages had, less the 9 that are not target languages (dropped, 0.59 MB),
+# so that the 22 kept models are byte-for-byte what they were.
 FIXED_BUDGET = {"en": 2.9 * MB}
-TOTAL_BUDGET = 11.8 * MB
+TOTAL_BUDGET = 11.2 * MB
 MIN_BUDGET = 0.15 * MB  # the sizing pass stops pruning a language once it is this small
 
 
@@ -259,12 +264,12 @@ def perplexity(lm: NgramLM, lines: Sequence[str]) -> tuple[float, float, int]:
     """(perplexity incl. </s>, OOV rate, tokens); unknown words are spread over OOV types."""
     sents = [np.array([lm.word_id(w) for w in lm_words(x)] + [EOS], np.int64) for x in lines]
     sents = [s for s in sents if s.size > 1]
-    hist = [lm._histories(s) for s in sents]
+    hist = [lm.histories(s) for s in sents]
     w = np.concatenate(sents)
     lp = lm.logprob_ids(np.concatenate([h[0] for h in hist]),
                         np.concatenate([h[1] for h in hist]), w).astype(np.float64)
     unk = w == UNK
-    lp[unk] -= lm._unk_penalty
+    lp[unk] -= lm.unk_penalty
     return float(np.exp(-lp.mean())), float(unk.mean()), int(w.size)
 
 
@@ -320,11 +325,31 @@ def finish(lang: str, corpus: Path, out_dir: Path, vocab_size: int, level: int,
     return res
 
 
+def loadable(lang: str) -> bool:
+    """Whether the checker would ever load ``<lang>.npz``: the language is a target language
+    (wordfreq has a word list for it) and ``load_ngram`` maps its code to this name."""
+    try:
+        return artifact_name(normalize_lang(lang)) == lang
+    except LanguageError:
+        return False
+
+
+def default_langs(corpus_dir: Path) -> list[str]:
+    """Every ``<lang>.txt`` in ``corpus_dir`` whose model the checker can load (others skipped,
+    with a note: a model nobody can select only costs package size)."""
+    stems = sorted(p.stem for p in corpus_dir.glob("*.txt"))
+    skipped = [x for x in stems if not loadable(x)]
+    if skipped:
+        print(f"skipped (not target languages): {' '.join(skipped)}", flush=True)
+    return [x for x in stems if loadable(x)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--langs", nargs="*", help="default: every <lang>.txt in --corpus-dir")
+    ap.add_argument("--langs", nargs="*",
+                    help="default: every <lang>.txt in --corpus-dir for a target language")
     ap.add_argument("--vocab-size", type=int, default=60_000)
     ap.add_argument("--total-mb", type=float, default=TOTAL_BUDGET / MB,
                     help="size budget for all languages together")
@@ -334,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    langs = args.langs or sorted(p.stem for p in args.corpus_dir.glob("*.txt"))
+    langs = args.langs or default_langs(args.corpus_dir)
     corpora = {lang: args.corpus_dir / f"{lang}.txt" for lang in langs}
     order = sorted(langs, key=lambda lang: -corpora[lang].stat().st_size)  # big ones first
     fixed = {lang: b for lang, b in FIXED_BUDGET.items() if lang in corpora}

@@ -140,8 +140,34 @@ def test_other_runs_outputs_inside_an_input_directory_are_not_read(tmp_path):
     assert scan(d / "a.en.txt", "--out", d / "earlier").returncode == 0
     r = scan(d, "--out", tmp_path / "o")
     assert r.returncode == 0, r.stderr
-    assert "earlier: output of another checker run, not read as input" in r.stderr
+    assert "earlier: holds another checker run's outputs, not read as input" in r.stderr
     assert {s["path"] for s in segments(tmp_path / "o")} == {str(d / "a.en.txt")}
+    # a run that wrote into a directory of inputs hides only its own outputs
+    assert scan(d / "a.en.txt", "--out", d).returncode == 0
+    r = scan(d, "--out", tmp_path / "o2")
+    assert r.returncode == 0, r.stderr
+    assert {s["path"] for s in segments(tmp_path / "o2")} == {str(d / "a.en.txt")}
+
+
+def test_an_input_edited_during_the_run_is_an_error_not_a_report(tmp_path, capsys, monkeypatch):
+    import checker.batch.runner as runner
+    from checker.cli import main
+
+    f = tmp_path / "a.en.txt"
+    f.write_text("The the cat sat.\nA clean line.\n" * 100)
+    real = runner.run_ordered
+
+    def editing(*a, **k):
+        for i, res in enumerate(real(*a, **k)):
+            if i == 0:
+                f.write_text("A new first line.\n" + f.read_text())
+            yield res
+
+    monkeypatch.setattr(runner, "run_ordered", editing)
+    code = main(["scan", str(f), "--out", str(tmp_path / "o"), "--progress", "never"])
+    err = capsys.readouterr().err
+    assert code == 3 and "a.en.txt changed during the run" in err and "--restart" in err
+    assert not (tmp_path / "o" / "report.html").exists()
 
 
 # 4. one record, one file name, one quote never ends or corrupts a run
@@ -349,8 +375,8 @@ def test_jsonl_output_escapes_unicode_line_breaks(tmp_path):
 
 def test_the_dask_guard_names_the_extra(monkeypatch):
     from checker.batch.engines import run_ordered
-    from checker.errors import UsageError
+    from checker.errors import ModelError
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
-    with pytest.raises(UsageError, match=r"pip install 'translation-checker\[dask\]'"):
+    with pytest.raises(ModelError, match=r"pip install 'translation-checker\[dask\]'"):  # exit 5, as documented
         list(run_ordered([1], "dask", 1, "tcp://127.0.0.1:9"))

@@ -166,3 +166,20 @@ def test_cli_context_model_that_cannot_load_exits_5(tmp_path, capsys):
     rc = main(["scan", str(f), "--lang", "en", "--context-model", str(tmp_path / "nope")])
     assert rc == 5
     assert "nope" in capsys.readouterr().err
+
+
+def test_split_modules_keep_the_public_names_and_import_no_torch_until_used():
+    """checker.lm.hf re-exports the backends that live in hf_load/hf_base/masked/causal/context/
+    pull; importing the checker (and those modules) never imports torch, only using a model does."""
+    import subprocess
+    import sys
+
+    code = ("import sys, checker.cli, checker.core\n"
+            "assert 'torch' not in sys.modules, 'checker.core/cli'\n"
+            "from checker.lm import hf, hf_load, hf_base, masked, causal, context, pull\n"
+            "assert 'torch' not in sys.modules, 'checker.lm.hf'\n"
+            "assert hf.MaskedLM is masked.MaskedLM and hf.CausalLM is causal.CausalLM\n"
+            "assert hf.ContextModel is context.ContextModel and hf.pull is pull.pull\n"
+            "assert hf.load_hf is hf_load.load_hf and hf.offline is hf_load.offline\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

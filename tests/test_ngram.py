@@ -144,3 +144,34 @@ def test_english_artifact() -> None:
     assert lm.bigram_count("had", "had") > 0
     s = "the government said on monday that it would raise taxes".split()
     assert lm.sequence_logprob(s) > lm.sequence_logprob(s[::-1])
+
+
+SHIPPED = sorted(p.stem for p in DEFAULT_DIR.glob("*.npz"))
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_model_loads_for_a_supported_language(name: str) -> None:
+    """A shipped model that no target language selects is dead weight in every install: each
+    ``<name>.npz`` must be what ``--model ngram`` loads for the language code it is named by."""
+    from checker.core import load_lm
+    from checker.languages import normalize_lang
+
+    lang = normalize_lang(name)  # a LanguageError here: no user can ever select this model
+    lm = load_lm("ngram", lang)
+    assert isinstance(lm, NgramLM) and lm.lang == name
+
+
+def test_croatian_model_under_its_checker_code(tmp_path: Path) -> None:
+    # wordfreq folds hr into Serbo-Croatian "sh"; the model is trained and named "hr"
+    if (DEFAULT_DIR / "hr.npz").is_file():
+        assert load_ngram("sh") is load_ngram("hr") is load_ngram("hr-HR")
+    trainer = _trainer()
+    (tmp_path / "hr.npz").write_bytes(trainer.serialize(trainer.train(SENTENCES, "hr")))
+    assert NgramLM.from_pretrained(tmp_path, "sh").lang == "hr"
+
+
+def test_trainer_skips_corpora_no_language_can_load(tmp_path: Path, capsys) -> None:
+    for lang in ("en", "et", "hr", "zu"):
+        (tmp_path / f"{lang}.txt").write_text("a line\n", encoding="utf-8")
+    assert _trainer().default_langs(tmp_path) == ["en", "hr"]
+    assert "et zu" in capsys.readouterr().out

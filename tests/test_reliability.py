@@ -277,3 +277,65 @@ def test_report_in_a_browser_marks_every_flagged_segment_exactly(hostile_report,
     marks = re.findall(r'<mark class="k-[^"]+"[^>]*>(.*?)</mark>', dom)
     assert BAD in marks and "blorvished" in marks and any("the" in m for m in marks), marks
     assert '<span id="count">3</span>' in dom
+
+
+# --- found in review ------------------------------------------------------------------------------
+
+
+def test_a_huge_source_does_not_multiply_the_work_per_word(monkeypatch):
+    import random
+
+    import checker.signals.names as names
+
+    calls = []
+    real = names.damerau
+    monkeypatch.setattr(names, "damerau", lambda a, b: calls.append(1) or real(a, b))
+    rng = random.Random(5)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 9))).capitalize()
+             for _ in range(5000)]
+    others = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 9))).capitalize()
+              for _ in range(100)]
+    text = "The " + " ".join(others)  # capitalised unknown words the source lacks: each compared with it
+    Checker(lang="en").check(text, " ".join(words), "de")
+    distinct = len(set(others))
+    assert 0 < len(calls) <= 2 * distinct * names.MAX_SOURCE_FORMS  # 5,000 source words would be 10x more
+
+
+def test_file_names_that_are_not_utf8_print_on_a_strict_terminal(tmp_path):
+    name = os.fsdecode(b"n\xffame.en.txt")
+    (tmp_path / name).write_text("The the cat sat.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8:strict"}
+    for cmd in ("hook", "check"):
+        p = subprocess.run([sys.executable, "-m", "checker", cmd, "--lang", "en", name], cwd=tmp_path, env=env,
+                           capture_output=True, timeout=120)
+        assert p.returncode in (0, 1) and b"n\\xffame.en.txt" in p.stdout and b"internal error" not in p.stderr
+
+
+def test_closed_or_full_standard_output_is_exit_6_but_keeps_the_hook_verdict(tmp_path):
+    f = tmp_path / "a.md"
+    f.write_text(f"The union had {BAD} the deal.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    base = [sys.executable, "-m", "checker"]
+    closed = subprocess.run(base + ["hook", str(f)], stdout=subprocess.DEVNULL, env=env, capture_output=False,
+                            stderr=subprocess.PIPE, timeout=120, close_fds=True,
+                            preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 1 and b"internal error" not in closed.stderr
+    closed = subprocess.run(base + ["check", "--lang", "en", str(f)], env=env, stderr=subprocess.PIPE, timeout=120,
+                            preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 6 and b"standard output is closed" in closed.stderr
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            for argv, code in ((["check", "--lang", "en"], 6), (["hook"], 1)):
+                p = subprocess.run(base + argv + [str(f)], stdout=full, stderr=subprocess.PIPE, env=env, timeout=120)
+                assert p.returncode == code and b"no space left on device" in p.stderr, p.stderr
+
+
+def test_a_model_path_that_does_not_exist_is_named(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_text("A line.\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", "--lang", "en", "--model", tmp_path / "nope", f)
+    assert code == 5 and "no such model file or directory" in err
+
+
+def test_the_arabic_letter_mark_is_printed_escaped():
+    assert printable("a\u061cb") == "a\\u061cb"

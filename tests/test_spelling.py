@@ -94,8 +94,8 @@ def test_rare_inflections_from_the_full_form_dictionary_are_candidates():
 def test_dictionary_walk_finds_exactly_the_one_edit_forms_a_lookup_would():
     # pins the DAWG adapter in checker.morphology against plain membership tests
     import pytest
-    from checker.morphology import _analyzer, near_forms
-    m = _analyzer("uk")
+    from checker.morphology import analyzer, near_forms
+    m = analyzer("uk")
     if m is None:
         pytest.skip("pymorphy3 Ukrainian dictionary not installed")
     alphabet = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'"

@@ -4,17 +4,13 @@ number of chunks in flight, so memory stays flat however large the corpus.
 
 Invariants: a CheckerError while checking one record is that record's result (its message),
 never the end of the run; local workers end when the run's process ends, even by SIGKILL
-(checker.parallel.die_with_parent)."""
+(checker.pool, the one local pool)."""
 from __future__ import annotations
 
-import collections
-import concurrent.futures as cf
-import multiprocessing as mp
-import os
 from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import CheckerError, UsageError
-from ..parallel import die_with_parent
+from ..errors import CheckerError, ModelError, UsageError
+from ..pool import ordered_map, windowed
 
 _CHECKERS: dict[str, Any] = {}
 _CONTEXTS: dict[str, Any] = {}
@@ -29,6 +25,7 @@ def check_chunk(task: tuple[str, dict, bool, list[str] | None, Any, list[tuple]]
 
     from ..core import Checker
     from ..document import word_counts
+    from ..pipe import check_document
     from .sources import records
 
     key, kwargs, file_context, fields, unit, items = task
@@ -48,7 +45,8 @@ def check_chunk(task: tuple[str, dict, bool, list[str] | None, Any, list[tuple]]
             out.append((n, [], 0, None))
             continue
         try:
-            rep = chk.check(text, source, source_lang, ctx, lang=lang)
+            # the one document loop (a record with line breaks is checked line by line, like a file)
+            rep = check_document(chk, text, source, source_lang, lang=lang, file_context=file_context, context=ctx)
         except CheckerError as e:  # this record's problem; the other records are fine
             out.append((n, [], 0, e.message))
             continue
@@ -59,20 +57,14 @@ def check_chunk(task: tuple[str, dict, bool, list[str] | None, Any, list[tuple]]
 def run_ordered(tasks: Iterable[Any], engine: str, jobs: int, address: str | None,
                 fn: Callable = check_chunk) -> Iterator[Any]:
     """fn(task) for every task, in order."""
-    if engine == "local" and jobs <= 1:
-        for t in tasks:
-            yield fn(t)
-        return
     if engine == "local":
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with cf.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)) as ex:
-            yield from _windowed(ex.submit, tasks, 4 * jobs, fn)
+        yield from ordered_map(fn, tasks, jobs)
         return
     if engine == "dask":
         try:
             from distributed import Client
         except ImportError:
-            raise UsageError("--engine dask needs the dask extra: pip install 'translation-checker[dask]'") from None
+            raise ModelError("--engine dask needs the dask extra: pip install 'translation-checker[dask]'") from None
         if not address:
             raise UsageError("--engine dask needs --address (the scheduler, e.g. tcp://127.0.0.1:8786)")
         try:
@@ -81,18 +73,8 @@ def run_ordered(tasks: Iterable[Any], engine: str, jobs: int, address: str | Non
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {e}") from None
         try:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
-            yield from _windowed(lambda f, t: client.submit(f, t, pure=False), tasks, 4 * workers, fn)
+            yield from windowed(lambda f, t: client.submit(f, t, pure=False), tasks, 4 * workers, fn)
         finally:
             client.close()
         return
     raise UsageError(f"unknown engine {engine!r} (local, dask)")
-
-
-def _windowed(submit: Callable, tasks: Iterable[Any], window: int, fn: Callable) -> Iterator[Any]:
-    pending: collections.deque = collections.deque()
-    for t in tasks:
-        pending.append(submit(fn, t))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()

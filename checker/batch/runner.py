@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
-from ..errors import OutputError, UsageError, os_error_message
+from ..errors import InputError, OutputError, UsageError, os_error_message
 from ..io import jsonl_record
 from ..langid import detect_language
 from ..languages import normalize_lang
@@ -344,7 +344,8 @@ def _run(opts: BatchOptions, out: Path | None, stdout: TextIO | None) -> tuple[i
     _resolve_langs(units, opts)
     total = sum(1 for _ in records(units, opts.fields, []))
     problems: list[InputProblem] = []
-    sink = Sink(out, run_identity(opts, units), opts.restart) if out else None
+    identity = run_identity(opts, units) if out else None
+    sink = Sink(out, identity, opts.restart) if out else None
     if sink:
         problems += sink.problems
     skip = sink.done if sink else 0
@@ -378,6 +379,14 @@ def _run(opts: BatchOptions, out: Path | None, stdout: TextIO | None) -> tuple[i
         from .report_html import render_report
         from .summary import summarize
 
+        # an input edited while the run went on: its records mix two versions, and the summary
+        # would pair text with spans of the other; say so instead (run.json keeps the old
+        # fingerprint, so a resume is refused too)
+        now = run_identity(opts, units)["inputs"]
+        for before, after in zip(identity["inputs"], now):
+            if before != after:
+                raise InputError(f"{before['path']} changed during the run: the results in {display_path(out)} "
+                                 "mix two versions of it; run again with --restart")
         t_check = time.monotonic() - t0
         summary, shown = summarize(units, opts, problems)
         summary["timing"] = {"check_s": round(t_check, 1), "summary_s": round(time.monotonic() - t0 - t_check, 1)}

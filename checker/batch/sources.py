@@ -135,23 +135,25 @@ def discover(paths: list[str], fmt: str = "auto", exclude: str | Path | None = N
             # back on the next run)
             skip_out = out is not None and _within(out, rp) and out != rp
             files = sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
-            # other checker runs' output directories are outputs too, whoever's they are
-            runs = sorted({f.parent for f in files if f.name == "run.json" and _is_run_dir(f.parent)})
-            for d in runs:
+            # other checker runs' outputs are outputs too, whoever's they are (only their output
+            # files: a run may have written into a directory that also holds inputs)
+            runs = {f.parent for f in files if f.name == "run.json" and _is_run_dir(f.parent)}
+            for d in sorted(runs):
                 if notes is not None and not (out is not None and d.resolve() == out):
-                    notes.append(f"{display_path(d)}: output of another checker run, not read as input")
+                    notes.append(f"{display_path(d)}: holds another checker run's outputs, not read as input")
             for f in files:
                 if skip_out and _within(rf := f.resolve(), out):
                     if notes is not None and not _is_output(rf, out):  # someone else's file: say so
                         notes.append(f"{display_path(f)}: inside --out {display_path(exclude)}, not read as input")
                     continue
-                if any(_within(f, d) for d in runs):
+                if f.parent in runs and (f.name in OUTPUT_NAMES or f.name.endswith(".tmp")):
                     continue
                 units.append(Unit(f, _fmt_of(f, fmt), lang_from_name(f)))
         else:
             units.append(Unit(p, _fmt_of(p, "text" if fmt == "wmt" else fmt), lang_from_name(p)))
     if not units:
-        raise InputError(f"no input files in {' '.join(map(display_path, paths))}")
+        why = f" ({'; '.join(notes)})" if notes else ""  # the caller prints notes only after success
+        raise InputError(f"no input files in {' '.join(map(display_path, paths))}{why}")
     return units
 
 

@@ -8,8 +8,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
 from ..version import __version__
+from .mt_metrics import score_from_stats, segment_stats
 from .sources import InputProblem, Unit, display_path, records
 
 BINS = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001]
@@ -115,14 +115,14 @@ def mt_scores(hyps: list[str], fixed: list[str], refs: list[list[str]], lang: st
         # sacrebleu sums per-segment statistics; only the segments a fix changed are scored
         # again (TER over a whole WMT system takes seconds; this is what sacrebleu's own
         # significance tests do with the same methods)
-        stats = metric._extract_corpus_statistics(hyps, streams)
-        before = metric._aggregate_and_compute(stats)
+        stats = segment_stats(metric, hyps, streams)
+        before = score_from_stats(metric, stats)
         if changed:
-            new = metric._extract_corpus_statistics([fixed[i] for i in changed], [[s[i] for i in changed] for s in streams])
+            new = segment_stats(metric, [fixed[i] for i in changed], [[s[i] for i in changed] for s in streams])
             stats = list(stats)
             for i, st in zip(changed, new):
                 stats[i] = st
-        after = metric._aggregate_and_compute(stats)
+        after = score_from_stats(metric, stats)
         out[name] = {"as_is": round(before.score, 2), "fixed": round(after.score, 2),
                      "delta": round(after.score - before.score, 2), "signature": str(metric.get_signature())}
     return out
@@ -147,15 +147,9 @@ def summarize(units: list[Unit], opts, problems: list[InputProblem]) -> tuple[di
     # TER is slow (seconds per WMT system): systems are scored in -j processes while reading goes on
     pool = None
     if getattr(opts, "jobs", 1) > 1:
-        import concurrent.futures as cf
-        import multiprocessing as mp
+        from ..pool import executor
 
-        import os
-
-        from ..parallel import die_with_parent
-
-        pool = cf.ProcessPoolExecutor(opts.jobs, mp_context=mp.get_context("spawn"),
-                                      initializer=die_with_parent, initargs=(os.getpid(),))
+        pool = executor(opts.jobs)
     try:
         return _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_file, last_of, pool)
     finally:
@@ -176,9 +170,6 @@ def _summarize(units, opts, problems, seg_path, by_file, by_sys, shown, last_fil
                     by_file[prev].finish(pool)
             prev = r.path
             rec = json.loads(line)
-            if rec.get("n", r.n) != r.n:  # the inputs were edited while the run was going on
-                raise InputError(f"{r.path}: changed during the run (record {rec.get('n')} of segments.jsonl "
-                                 f"does not match segment {r.n}); run again with --restart")
             flagged += bool(rec["anomalies"])
             if rec["anomalies"] and len(shown) < MAX_SHOWN:
                 shown.append({"path": r.path, "line": r.line + 1, "id": r.id, "system": r.system or "",

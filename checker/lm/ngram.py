@@ -19,10 +19,13 @@ import regex
 from checker.assets import embedded
 from checker.lm.base import LanguageModel
 
-__all__ = ["NgramLM", "load_ngram", "lm_words", "normalize_word", "DEFAULT_DIR",
+__all__ = ["NgramLM", "load_ngram", "artifact_name", "lm_words", "normalize_word", "DEFAULT_DIR",
            "UNK", "BOS", "EOS", "FORMAT_VERSION"]
 
 DEFAULT_DIR = embedded("ngram")
+#: artifact (and training corpus) names that differ from the checker's language code: wordfreq
+#: folds Croatian into Serbo-Croatian "sh", the news corpus calls it "hr"
+ARTIFACT_NAMES = {"sh": "hr"}
 FORMAT_VERSION = 1
 UNK, BOS, EOS = 0, 1, 2
 SPECIALS = ("<unk>", "<s>", "</s>")
@@ -33,9 +36,23 @@ _WORD_RE = regex.compile(
     rf"[{_CJK}]|[\w--{_CJK}]+(?:['’\-][\w--{_CJK}]+)*", regex.V1)
 
 
-def normalize_word(word: str) -> str:
-    """The form a word has in the model's vocabulary (casefolded, ’ unified with ')."""
-    return word.casefold().replace("’", "'")
+def normalize_word(word: str, lang: str | None = None) -> str:
+    """The form a word has in the model's vocabulary (casefolded, ’ unified with '). With the
+    model's ``lang``, also the letter-for-letter steps of wordfreq's normalisation for it
+    (checker.normalise.letter_table): Serbian Cyrillic looked up in the Latin Serbo-Croatian
+    model, Romanian cedilla s/t as the comma letters its corpus writes."""
+    w = word.casefold()
+    if lang is None or w.isascii():
+        return w.replace("’", "'")
+    t = _LETTERS.get(lang)
+    if t is None:
+        from checker.normalise import letter_table
+
+        t = _LETTERS[lang] = letter_table(lang)
+    return w.translate(t)
+
+
+_LETTERS: dict[str, dict[int, str]] = {}
 
 
 def lm_words(text: str) -> list[str]:
@@ -91,7 +108,8 @@ class NgramLM(LanguageModel):
         self._ids: dict[str, int] = {w: i for i, w in enumerate(self.words)}
         for s in SPECIALS:  # specials are never matched by surface words
             del self._ids[s]
-        self._unk_penalty = float(np.log(max(int(header["unk_types"]), 1)))
+        #: log(#OOV types in training): what an unknown word pays on top of log P(<unk> | history)
+        self.unk_penalty = float(np.log(max(int(header["unk_types"]), 1)))
 
         self._ucount = arrays["uni_count"].astype(np.int64)
         self._ulp = _dequant(arrays["uni_lp"], arrays["book_uni_lp"])
@@ -125,9 +143,12 @@ class NgramLM(LanguageModel):
     @classmethod
     def from_pretrained(cls, name_or_path: str | Path = DEFAULT_DIR,
                         lang: str = "en") -> "NgramLM":
-        """Load ``<name_or_path>/<lang>.npz`` (or ``name_or_path`` itself if it is a file)."""
+        """Load ``<name_or_path>/<lang>.npz``, else the file ``load_ngram`` would pick for ``lang``
+        there (``sh`` → ``hr.npz``, ``pt-BR`` → ``pt.npz``), or ``name_or_path`` itself if it is a file."""
         p = Path(name_or_path)
         path = p if p.suffix == ".npz" else p / f"{lang}.npz"
+        if p.suffix != ".npz" and not path.is_file():
+            path = p / f"{artifact_name(lang)}.npz"
         if not path.is_file():
             raise FileNotFoundError(f"no n-gram model for {lang!r} at {path}")
         return cls.from_file(path)
@@ -135,7 +156,7 @@ class NgramLM(LanguageModel):
     # ---------------------------------------------------------------- ids & core scoring
     def word_id(self, word: str) -> int:
         """Vocabulary id of ``word`` (``UNK`` when unknown)."""
-        return self._ids.get(normalize_word(word), UNK)
+        return self._ids.get(normalize_word(word, self.lang), UNK)
 
     def logprob_ids(self, h2: np.ndarray | int, h1: np.ndarray | int,
                     w: np.ndarray | int) -> np.ndarray:
@@ -155,7 +176,7 @@ class NgramLM(LanguageModel):
         f3, i3 = _find(self._tk, ctx * V + w)
         return np.where(f3, self._tlp[i3], lp + bow)
 
-    def _histories(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def histories(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(h2, h1) for each position of a sentence, with the start symbol before it."""
         padded = np.concatenate(([-1, BOS], ids))
         return padded[:-2], padded[1:-1]
@@ -164,11 +185,11 @@ class NgramLM(LanguageModel):
     def token_logprobs(self, words: Sequence[str]) -> list[float]:
         if not words:
             return []
-        ids = np.fromiter((self._ids.get(normalize_word(x), UNK) for x in words),
+        ids = np.fromiter((self._ids.get(normalize_word(x, self.lang), UNK) for x in words),
                           dtype=np.int64, count=len(words))
-        h2, h1 = self._histories(ids)
+        h2, h1 = self.histories(ids)
         lp = self.logprob_ids(h2, h1, ids).astype(np.float64)
-        lp[ids == UNK] -= self._unk_penalty
+        lp[ids == UNK] -= self.unk_penalty
         return lp.tolist()
 
     def fill(self, left: Sequence[str], right: Sequence[str], k: int = 10,
@@ -186,7 +207,7 @@ class NgramLM(LanguageModel):
                                count=len(candidates))
         score = self.logprob_ids(l2, l1, cand).astype(np.float64)
         if candidates is not None:
-            score[cand == UNK] -= self._unk_penalty
+            score[cand == UNK] -= self.unk_penalty
         if rids:
             score += self.logprob_ids(l1, cand, rids[0])
         if len(rids) >= 2:
@@ -194,9 +215,9 @@ class NgramLM(LanguageModel):
         if len(rids) >= 3:  # later right words do not see the gap: one constant for all
             r = np.asarray(rids, dtype=np.int64)
             rest = self.logprob_ids(r[:-2], r[1:-1], r[2:])
-            score += float(rest.sum()) - self._unk_penalty * int((r[2:] == UNK).sum())
+            score += float(rest.sum()) - self.unk_penalty * int((r[2:] == UNK).sum())
         if rids:
-            score -= self._unk_penalty * sum(1 for r in rids[:2] if r == UNK)
+            score -= self.unk_penalty * sum(1 for r in rids[:2] if r == UNK)
 
         if candidates is not None:
             order = np.argsort(-score, kind="stable")
@@ -209,7 +230,7 @@ class NgramLM(LanguageModel):
         return [(self.words[cand[i]], float(score[i])) for i in top]
 
     def vocab_count(self, word: str) -> int:
-        i = self._ids.get(normalize_word(word), UNK)
+        i = self._ids.get(normalize_word(word, self.lang), UNK)
         return int(self._ucount[i]) if i != UNK else 0
 
     def bigram_count(self, w1: str, w2: str) -> int:
@@ -228,6 +249,13 @@ def _load_cached(lang: str) -> NgramLM | None:
     return NgramLM.from_file(path) if path.is_file() else None
 
 
+def artifact_name(lang: str) -> str:
+    """The ``<name>.npz`` of the model for a language code: ``"pt-BR"`` → ``"pt"``, ``"sh"`` → ``"hr"``."""
+    base = lang.lower().replace("_", "-").split("-")[0]
+    return ARTIFACT_NAMES.get(base, base)
+
+
 def load_ngram(lang: str) -> NgramLM | None:
-    """The packaged model for ``lang`` (e.g. ``"en"``, ``"pt-BR"`` → ``"pt"``), or None."""
-    return _load_cached(lang.lower().replace("_", "-").split("-")[0])
+    """The packaged model for ``lang`` (e.g. ``"en"``, ``"pt-BR"`` → ``"pt"``, ``"sh"`` → ``"hr"``),
+    or None."""
+    return _load_cached(artifact_name(lang))

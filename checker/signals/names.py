@@ -66,6 +66,12 @@ def _sound_key(romanised: str) -> str:
     return "".join(out)
 
 
+#: source words compared with a target word at most (see NamesSignal.__call__)
+MAX_SOURCE_FORMS = 200
+#: longest kept title searched in the source, in words
+TITLE_WORDS = 8
+
+
 def _supported(n: str, src_forms: list[tuple[str, str]]) -> bool:
     """Whether a capitalised target word answers to a word of the source: the same word, an
     inflection of it (a shared beginning: Liggins, Ligginsovi) or a transliteration (Лиггинс,
@@ -143,7 +149,9 @@ class NamesSignal(Signal):
                 run.append(t)
                 continue
             for a in range(len(run) - 1):  # any part of the run ('Im Black History Month')
-                for b in range(len(run), a + 1, -1):
+                # at most TITLE_WORDS words from a: a run of hundreds of capitals would otherwise
+                # search the source for every pair of its words
+                for b in range(min(len(run), a + TITLE_WORDS), a + 1, -1):
                     if " ".join(x.text for x in run[a:b]) in source:
                         out.update(x.index for x in run[a:b])
                         break
@@ -171,7 +179,20 @@ class NamesSignal(Signal):
                         j -= 1
                     if j >= 0 and doc.source[j] not in '.!?:"“«„':
                         src_caps.add(n)
-        src_forms = sorted({(r, _sound_key(r)) for r in (_romanised(w) for w in src if len(w) >= 3)})
+        # bounded work: a real sentence's source has dozens of words; a huge one (a whole article
+        # given as one line's source) would make every capitalised word scan all of it, so the
+        # forms compared are capped, the source's capitalised words first
+        src_forms = sorted({(r, _sound_key(r)) for r in (_romanised(w) for w in
+                                                         sorted(src, key=lambda w: (w not in src_caps, w))[:MAX_SOURCE_FORMS]
+                                                         if len(w) >= 3)})
+        memo: dict[str, bool] = {}
+
+        def supported(n: str) -> bool:  # each distinct word compared with the source once
+            got = memo.get(n)
+            if got is None:
+                got = memo[n] = _supported(n, src_forms)
+            return got
+
         cross_script = bool(src) and "Latin" not in self.res.scripts and doc.source is not None \
             and sum(c.isascii() for c in doc.source if c.isalpha()) > 0.5 * sum(c.isalpha() for c in doc.source)
         first_in_seg = set()
@@ -211,7 +232,7 @@ class NamesSignal(Signal):
                              or ctx.get(n, 0) >= 2,
                 "in_source": (n in src or (len(n) > 3 and any(p in src for p in n.split("-")))
                               # a name or term transliterated from a Latin-script source (бхаджан)
-                              or (cross_script and len(n) >= 3 and _supported(n, src_forms))),
+                              or (cross_script and len(n) >= 3 and supported(n))),
                 "allowed": n in allow or w in allow,
             }
             ev["src_suspect"] = suspect
@@ -226,7 +247,7 @@ class NamesSignal(Signal):
             # a capitalised word nobody writes, with a source that has no word it could stand
             # for: not a name carried over from the source
             ev["unsupported"] = (bool(src) and (ev["cap"] or ev["cap_initial"]) and not ev["in_source"]
-                                 and freq(n) == 0.0 and not _supported(n, src_forms))
+                                 and freq(n) == 0.0 and not supported(n))
             ev["doc_variant"] = (self.doc_variant(n, ctx) if not ev["recurring"] and freq(n) == 0.0
                                  and not ev["acronym"] else None)
             notes = [k for k, v in ev.items() if v]
