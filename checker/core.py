@@ -122,6 +122,7 @@ class Checker:
         # check instead of 4 ms)
         self._loaded: dict[str, tuple] = {}
         self._signatures: dict[tuple[str, bool], Signature] = {}
+        self._signature_text: dict[tuple[str, bool], str] = {}
         if self.lang:
             self._parts(self.lang)  # load models now, not on the first text
 
@@ -141,7 +142,11 @@ class Checker:
     def signature(self, lang: str, file_context: bool = True) -> str:
         """Everything that determines the numbers, sacrebleu-style (see checker.signature);
         ``file_context``: whether lines are judged with their document's word counts."""
-        return str(self.signature_info(lang, file_context))
+        key = (lang, file_context)
+        text = self._signature_text.get(key)
+        if text is None:  # formatted once: every Report carries it
+            text = self._signature_text[key] = str(self.signature_info(lang, file_context))
+        return text
 
     def signature_info(self, lang: str, file_context: bool = True) -> Signature:
         """The Signature object behind signature()."""
