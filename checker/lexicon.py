@@ -80,6 +80,12 @@ class Lexicon:
         self._sorted: list[str] | None = None
         self._endings: Counter[str] | None = None
 
+    @property
+    def frequencies(self) -> dict[str, float]:
+        """wordfreq's frequency table for the language ({word in wordfreq's form: frequency});
+        read-only by convention (the spelling index walks it)."""
+        return self._freq
+
     def zipf(self, word: str) -> float:
         z = self._zipf.get(word)  # per word form as written: the hot path asks for each word
         if z is None:

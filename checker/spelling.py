@@ -295,7 +295,7 @@ class SpellIndex:
         if len(n) < 2 or len(n) > 40:  # bounded work: the edit search grows with the length
             return []
         floor = self._floor
-        freq = self.lex._freq.get
+        freq = self.lex.frequencies.get
         found: dict[str, float] = {}
         s = skeleton(n)
         v = self._best_of_skeleton(s)
@@ -401,7 +401,7 @@ def _hash(word: str) -> int:
 def _build_skeletons(lex: Lexicon) -> dict[str, str]:
     floor = 10 ** (MIN_CANDIDATE_ZIPF - 9.0)
     best: dict[str, tuple[float, str]] = {}
-    for w, f in lex._freq.items():
+    for w, f in lex.frequencies.items():
         if f < floor or not w.replace("-", "").replace("'", "").isalpha():
             continue
         s = skeleton(w)
