@@ -19,7 +19,7 @@ import sys
 from typing import Sequence
 
 from .errors import CheckerError, InputError, UsageError, probability
-from .io import printable, read_text, split_lines
+from .io import printable, read_text, silence_stdout, split_lines
 from .settings import add_model_options, from_args
 from .version import __version__
 
@@ -317,10 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away: what it did not read was not delivered
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        silence_stdout()
         return 141
     except Exception as e:  # a bug: still one line, unless asked for the traceback
         if os.environ.get("CHECKER_DEBUG"):

@@ -121,8 +121,7 @@ class Checker:
         # and evicting one reloads its models (a 16-entry LRU thrashed at 17 languages: 99 ms per
         # check instead of 4 ms)
         self._loaded: dict[str, tuple] = {}
-        self._signatures: dict[tuple[str, bool], Signature] = {}
-        self._signature_text: dict[tuple[str, bool], str] = {}
+        self._signatures: dict[tuple[str, bool], tuple[Signature, str]] = {}
         if self.lang:
             self._parts(self.lang)  # load models now, not on the first text
 
@@ -142,19 +141,19 @@ class Checker:
     def signature(self, lang: str, file_context: bool = True) -> str:
         """Everything that determines the numbers, sacrebleu-style (see checker.signature);
         ``file_context``: whether lines are judged with their document's word counts."""
-        key = (lang, file_context)
-        text = self._signature_text.get(key)
-        if text is None:  # formatted once: every Report carries it
-            text = self._signature_text[key] = str(self.signature_info(lang, file_context))
-        return text
+        return self._signature_entry(lang, file_context)[1]
 
     def signature_info(self, lang: str, file_context: bool = True) -> Signature:
         """The Signature object behind signature()."""
+        return self._signature_entry(lang, file_context)[0]
+
+    def _signature_entry(self, lang: str, file_context: bool) -> tuple[Signature, str]:
         key = (lang, file_context)
-        sig = self._signatures.get(key)
-        if sig is None:
-            sig = self._signatures[key] = self._signature(lang, file_context)
-        return sig
+        got = self._signatures.get(key)
+        if got is None:  # built and formatted once: every Report carries the text
+            sig = self._signature(lang, file_context)
+            got = self._signatures[key] = (sig, str(sig))
+        return got
 
     def _signature(self, lang: str, file_context: bool) -> Signature:
         from importlib.metadata import version

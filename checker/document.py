@@ -119,6 +119,9 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     #: counts of normalised word forms in the enclosing document, when this is part of one
     context: Mapping[str, int] | None = None
+    # per segment, computed on first use (tokens do not change after from_text)
+    _seg_words: dict[int, list[Token]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _word_pos: dict[int, dict[int, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str, lang: str, source: str | None = None,
@@ -143,15 +146,14 @@ class Document:
     def segment_words(self, seg: int) -> list[Token]:
         """The word tokens of one segment (computed once: signals ask per word, and a long
         segment would make that quadratic). Callers must not change the list."""
-        cache = self.__dict__.setdefault("_seg_words", {})
-        got = cache.get(seg)
+        got = self._seg_words.get(seg)
         if got is None:
-            got = cache[seg] = [self.tokens[i] for i in self.segments[seg].tokens if self.tokens[i].is_word]
+            got = self._seg_words[seg] = [self.tokens[i] for i in self.segments[seg].tokens if self.tokens[i].is_word]
         return got
 
     def word_position(self, tok: Token) -> int:
         """Index of word token ``tok`` in ``segment_words(tok.segment)``."""
-        pos = self.__dict__.setdefault("_word_pos", {})
+        pos = self._word_pos
         if tok.segment not in pos:
             pos[tok.segment] = {t.index: j for j, t in enumerate(self.segment_words(tok.segment))}
         return pos[tok.segment][tok.index]

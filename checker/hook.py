@@ -22,7 +22,7 @@ import sys
 from typing import Any
 
 from .errors import probability
-from .io import printable, read_text, split_lines
+from .io import printable, read_text, silence_stdout, split_lines
 from .settings import DEFAULT_FAIL_AT, add_model_options, from_args
 
 
@@ -185,9 +185,9 @@ def cmd_hook(args) -> int:
             print(line)
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
     except OSError as e:  # a full disk behind a redirection: the lines are lost, the verdict is not
-        _silence_stdout()
+        silence_stdout()
         from .errors import os_error_message
 
         print(f"checker: error: {os_error_message('standard output', e)}", file=sys.stderr)
@@ -196,10 +196,3 @@ def cmd_hook(args) -> int:
               file=sys.stderr)
     return status
 
-
-def _silence_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass

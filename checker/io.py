@@ -61,7 +61,7 @@ _LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def jsonl_record(obj) -> str:
-    """One JSONL line (with its newline): UTF-8 as is, but U+0085, U+2028 and U+2029 escaped,
+    """One JSONL line (with its newline) that always encodes: UTF-8 as is, but U+0085, U+2028 and U+2029 escaped,
     because readers that split on every Unicode line break (str.splitlines, JavaScript) would
     otherwise cut the record in two."""
     import json
@@ -69,7 +69,17 @@ def jsonl_record(obj) -> str:
     s = json.dumps(obj, ensure_ascii=False)
     if any(c in s for c in _LINE_BREAKS):
         s = s.translate(str.maketrans(_LINE_BREAKS))
-    return s + "\n"
+    return encodable(s + "\n")
+
+
+def encodable(text: str) -> str:
+    """``text`` that always encodes as UTF-8: a lone surrogate (from a JSON input's \\udXXX
+    escape, say) becomes that \\udXXX escape again instead of failing the write."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 _UNSAFE = None
@@ -96,6 +106,19 @@ def _escape(m) -> str:
     if 0xDC80 <= cp <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
         return f"\\x{cp - 0xDC00:02x}"
     return f"\\u{cp:04x}"
+
+
+def silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null: after a broken pipe or a failed write, what is left
+    in stdout's buffer must not be flushed again (with a second error) when the interpreter exits."""
+    import os
+
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def split_lines(text: str) -> list[str]:

@@ -123,26 +123,17 @@ def _make(s: Steps) -> Callable[[str], str]:
     cache: dict[str, str] = {}
     get = cache.get
 
-    if s.dotless_i:
-        def fn(word: str) -> str:
-            if word.isascii() and "I" not in word:
-                return word.lower()
-            k = get(word)
-            if k is None:
-                if len(cache) >= _CACHE_MAX:
-                    cache.clear()
-                k = cache[word] = slow(word)
-            return k
-    else:
-        def fn(word: str) -> str:
-            if word.isascii():
-                return word.lower()
-            k = get(word)
-            if k is None:
-                if len(cache) >= _CACHE_MAX:
-                    cache.clear()
-                k = cache[word] = slow(word)
-            return k
+    dotless = s.dotless_i  # Turkish/Azeri: an ASCII "I" lowers to dotless ı, so it is no fast case
+
+    def fn(word: str) -> str:
+        if word.isascii() and not (dotless and "I" in word):
+            return word.lower()
+        k = get(word)
+        if k is None:
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+            k = cache[word] = slow(word)
+        return k
 
     fn.steps = s  # type: ignore[attr-defined]
     return fn

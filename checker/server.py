@@ -74,7 +74,6 @@ import hmac
 import json
 import math
 import os
-import re
 import threading
 from typing import Any, Iterator
 
@@ -155,15 +154,8 @@ def check_text(chk, text: str, source: str | None = None, source_lang: str | Non
     from .errors import InputError
     from .pipe import Cancelled, check_document
 
-    if source is not None and source.count("\n") != text.count("\n"):
-        raise _Refused(422, f"source has {source.count(chr(10)) + 1} lines but text has {text.count(chr(10)) + 1}; "
-                            "they must be line-aligned")
-    srcs = None if source is None else [s[:-1] if s.endswith("\r") else s for s in source.split("\n")]
-    lines = text.split("\n")
-    if srcs is not None and lines and lines[-1] == "":  # check_document drops a final empty line
-        srcs = srcs[:-1]
-    try:
-        rep = check_document(chk, text, srcs, source_lang, file_context=file_context, max_piece=MAX_PIECE,
+    try:  # check_document splits the source as it splits the text, and refuses a misaligned one
+        rep = check_document(chk, text, source, source_lang, file_context=file_context, max_piece=MAX_PIECE,
                              cancel=cancel)
     except Cancelled:
         raise _Cancelled() from None

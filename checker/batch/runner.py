@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from ..errors import InputError, OutputError, UsageError, os_error_message
-from ..io import jsonl_record
+from ..io import encodable, jsonl_record, silence_stdout
 from ..langid import detect_language
 from ..languages import normalize_lang
 from ..version import __version__
@@ -89,20 +89,6 @@ def _resolve_langs(units: list[Unit], opts: BatchOptions) -> None:
         u.lang = normalize_lang(lang) if lang != "und" else "en"
 
 
-def _clean(line: str) -> str:
-    """JSON text that always encodes as UTF-8: a lone surrogate (from a JSON input's \\udXXX
-    escape, say) becomes the same \\udXXX escape again instead of failing the write."""
-    try:
-        line.encode("utf-8")
-        return line
-    except UnicodeEncodeError:
-        return line.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _jsonl(rec: dict) -> str:
-    return _clean(jsonl_record(rec))
-
-
 @contextlib.contextmanager
 def _writing(what: str | Path) -> Iterator[None]:
     """An OSError while writing ``what`` -> OutputError (exit 6) with one line."""
@@ -118,12 +104,7 @@ def stdout_error(e: OSError) -> OutputError:
     """Standard output refused a write (a full disk behind a redirection): the one-line error,
     after pointing fd 1 at /dev/null so that the unwritten rest is not flushed again, with a
     second error, when the interpreter exits."""
-    try:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, sys.stdout.fileno())
-        os.close(fd)
-    except (OSError, ValueError, AttributeError):
-        pass
+    silence_stdout()
     return OutputError(os_error_message("standard output", e))
 
 
@@ -361,7 +342,7 @@ def _run(opts: BatchOptions, out: Path | None, stdout: TextIO | None) -> tuple[i
                 if err:
                     rec["error"] = err
                     problems.append(InputProblem(m["path"], m["line"], f"{err}: record not checked"))
-                lines.append(_jsonl(rec))
+                lines.append(jsonl_record(rec))
                 words += w
             if sink:
                 sink.write(lines)
@@ -390,7 +371,7 @@ def _run(opts: BatchOptions, out: Path | None, stdout: TextIO | None) -> tuple[i
         t_check = time.monotonic() - t0
         summary, shown = summarize(units, opts, problems)
         summary["timing"] = {"check_s": round(t_check, 1), "summary_s": round(time.monotonic() - t0 - t_check, 1)}
-        _atomic(out / "summary.json", _clean(json.dumps(summary, indent=1, ensure_ascii=False) + "\n"))
+        _atomic(out / "summary.json", encodable(json.dumps(summary, indent=1, ensure_ascii=False) + "\n"))
         _atomic(out / "report.html", render_report(summary, shown))
     return written, problems
 

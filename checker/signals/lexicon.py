@@ -120,16 +120,22 @@ class LexiconSignal(Signal):
         ev["neighbour"], ev["neighbour_zipf"] = (typo.word, typo.zipf) if named_typo else (None, 0.0)
         kf = None if alien_latin else known_form(lang)
         ev["morph_known"] = None if kf is None else bool(kf(n))
-        if alien_latin:
-            ev["char_mean"], ev["char_min"] = 0.0, 0.0
-        else:
-            cm = get_char_model(lang)
-            scores = [cm.score(p) for p in WORD_PARTS.split(n) if p] or [(0.0, 0.0)]
-            m = sum(x for x, _ in scores) / len(scores)
-            ev["char_mean"], ev["char_min"] = round(m, 3), round(min(y for _, y in scores), 3)
-            ev["char_z"] = round((m - cm.ref_mean) / cm.ref_std, 3)
+        self._letter_evidence(ev, [p for p in WORD_PARTS.split(n) if p], lang)
         ev["note"] = self._note(ev, lang)
         return ev
+
+    @staticmethod
+    def _letter_evidence(ev: dict, parts: list[str], lang: str) -> None:
+        """How plausible the letters of ``parts`` are under the language's character model
+        (mean over parts, and the worst transition); nothing to judge in other scripts' words."""
+        if ev["alien_latin"]:
+            ev["char_mean"], ev["char_min"] = 0.0, 0.0
+            return
+        cm = get_char_model(lang)
+        scores = [cm.score(p) for p in parts] or [(0.0, 0.0)]
+        m = sum(x for x, _ in scores) / len(scores)
+        ev["char_mean"], ev["char_min"] = round(m, 3), round(min(y for _, y in scores), 3)
+        ev["char_z"] = round((m - cm.ref_mean) / cm.ref_std, 3)
 
     def _long_word_evidence(self, ev: dict, n: str, lang: str) -> dict:
         """A word over MAX_WORD_CHARS: no searches (they grow with its length), letters judged on
@@ -137,13 +143,7 @@ class LexiconSignal(Signal):
         ev.update(parts_known=False, inflection=None, compound=None, half_foreign=None, completion=None,
                   completion_zipf=0.0, typo=None, typo_zipf=0.0, typo_cost=0.0, typo_edit=None, typo_score=-9.0,
                   variant=None, variant_zipf=0.0, neighbour=None, neighbour_zipf=0.0, morph_known=None, long=True)
-        if ev["alien_latin"]:
-            ev["char_mean"], ev["char_min"] = 0.0, 0.0
-        else:
-            cm = get_char_model(lang)
-            m, lo = cm.score(n[:MAX_WORD_CHARS])
-            ev["char_mean"], ev["char_min"] = round(m, 3), round(lo, 3)
-            ev["char_z"] = round((m - cm.ref_mean) / cm.ref_std, 3)
+        self._letter_evidence(ev, [n[:MAX_WORD_CHARS]], lang)
         ev["note"] = self._note(ev, lang) + f"; {len(n):,} characters long (over {MAX_WORD_CHARS}: not searched)"
         return ev
 
