@@ -9,13 +9,14 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from .assets import embedded
 from .detector import Detector
-from .document import Document
+from .document import Document, simple_tokenizer
 from .errors import ModelError, probability
 from .languages import normalize_lang
 from .langid import detect_language
 from .lexicon import norm
 from .lm.base import LanguageModel
 from .morphology import describe as describe_morphology
+from .plain import PlainLines
 from .translation import bundle_digest
 from .report import Report
 from .signature import Signature, allowlist_digest
@@ -121,6 +122,7 @@ class Checker:
         # and evicting one reloads its models (a 16-entry LRU thrashed at 17 languages: 99 ms per
         # check instead of 4 ms)
         self._loaded: dict[str, tuple] = {}
+        self._plain: dict[str, PlainLines | None] = {}
         self._signatures: dict[tuple[str, bool], tuple[Signature, str]] = {}
         if self.lang:
             self._parts(self.lang)  # load models now, not on the first text
@@ -137,6 +139,16 @@ class Checker:
         signals = [get_signal(n)(res) for n in self.pipeline]
         return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions,
                                         cm_weights=self.detector.extra.get("suggester_cm"))
+
+    def _plain_lines(self, lang: str) -> "PlainLines | None":
+        """The plain-line test for ``lang``, or None when a signal of the pipeline could report
+        something on a plain line (checker.plain)."""
+        if lang not in self._plain:
+            _, signals, _ = self._parts(lang)
+            lexicon = next((s for s in signals if s.name == "lexicon"), None)
+            quiet = lexicon is not None and all(s.quiet_on_plain_lines() for s in signals)
+            self._plain[lang] = PlainLines(lexicon.res, lexicon) if quiet else None
+        return self._plain[lang]
 
     def signature(self, lang: str, file_context: bool = True) -> str:
         """Everything that determines the numbers, sacrebleu-style (see checker.signature);
@@ -179,7 +191,7 @@ class Checker:
         lang = lang or self.lang or self._detect(text)
         res, signals, _ = self._parts(lang)
         doc = Document.from_text(text, lang, source, normalize_lang(source_lang) if source_lang else None,
-                                 context)
+                                 context, tokenizer=simple_tokenizer(frozenset(res.scripts)))
         for s in signals:
             s(doc)
         return doc
@@ -191,7 +203,14 @@ class Checker:
         ``context`` holds word counts of the enclosing document (see ``document.word_counts``)
         when ``text`` is one line of it: a word that recurs in the document is a term or a name.
         """
-        doc = self.annotate(text, source, source_lang, lang=normalize_lang(lang) if lang else None, context=context)
+        lang = normalize_lang(lang) if lang else self.lang
+        if source is None and lang is not None:
+            plain = self._plain_lines(lang)
+            n = plain.words(text) if plain is not None else None
+            if n is not None:  # provably nothing to report (checker.plain)
+                return Report(text=text, lang=lang, anomalies=[], signature=self.signature(lang, context is not None),
+                              words=n)
+        doc = self.annotate(text, source, source_lang, lang=lang, context=context)
         res, _, suggester = self._parts(doc.lang)
         anomalies = self.detector(doc, self.threshold)
         suggester(doc, anomalies)

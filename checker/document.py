@@ -11,8 +11,10 @@ searches grow with its length, so one such token could otherwise take a request'
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import regex
@@ -125,14 +127,24 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, lang: str, source: str | None = None,
-                  source_lang: str | None = None, context: Mapping[str, int] | None = None) -> "Document":
+                  source_lang: str | None = None, context: Mapping[str, int] | None = None,
+                  tokenizer: "SimpleTokenizer | None" = None) -> "Document":
+        """The Document of ``text``; ``tokenizer``: the language's SimpleTokenizer, which gives
+        the same tokens faster when the text is plain."""
         doc = cls(text=text, lang=lang, source=source, source_lang=source_lang, context=context)
-        bounds = [0] + [m.end() for m in _SENT_END_RE.finditer(text)] + [len(text)]
+        simple = tokenizer.tokens(text) if tokenizer is not None else None
+        if simple is None:
+            ends = [m.end() for m in _SENT_END_RE.finditer(text)]
+            found = [(m.start(), m.end(), m.group(), m.lastgroup) for m in _TOKEN_RE.finditer(text)]
+        else:
+            found, ends = simple
+        bounds = [0] + ends + [len(text)]
         seg_i = 0
-        for m in _TOKEN_RE.finditer(text):
-            while m.start() >= bounds[seg_i + 1] and seg_i + 1 < len(bounds) - 1:
+        tokens = doc.tokens
+        for start, end, tok, kind in found:
+            while start >= bounds[seg_i + 1] and seg_i + 1 < len(bounds) - 1:
                 seg_i += 1
-            doc.tokens.append(Token(m.start(), m.end(), m.group(), m.lastgroup, len(doc.tokens), seg_i))
+            tokens.append(Token(start, end, tok, kind, len(tokens), seg_i))
         segs: dict[int, list[int]] = {}
         for t in doc.tokens:
             segs.setdefault(t.segment, []).append(t.index)
@@ -172,3 +184,89 @@ def word_counts(lines: "Iterable[str]") -> dict[str, int]:
     for line in lines:
         c.update(norm(w) for w in _CONTEXT_WORD_RE.findall(line))
     return dict(c)
+
+
+# --- the simple tokenizer: _TOKEN_RE's twin, in the standard library's faster engine, for text
+# of plain characters only ---------------------------------------------------------------------
+
+#: punctuation that starts no token but a one-character punctuation token (not '<' '&' of
+#: markup, '@' of e-mail and handles, '#' of hashtags; no emoji, no letter-like symbol)
+_PUNCT = ("!\"$%'()*+,-./:;=?[]^_`{|}~\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb"
+          "\u2026\u00b7\u00b0\u20ac\u00a3\u00a7")
+_SPACE = " \t\n\r\u00a0\u2009\u202f"
+#: scripts whose words _TOKEN_RE makes CJK runs, not words
+_CJK_SCRIPTS = frozenset({"Han", "Hiragana", "Katakana"})
+
+
+def _ranges(cps: list[int]) -> str:
+    """A character-class body for code points (consecutive ones as ranges)."""
+    out, i = [], 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        a, b = _esc(chr(cps[i])), _esc(chr(cps[j]))
+        out.append(a if i == j else f"{a}-{b}")
+        i = j + 1
+    return "".join(out)
+
+
+def _esc(c: str) -> str:
+    return "\\" + c if c in "\\]^-[" else c
+
+
+class SimpleTokenizer:
+    """Tokens and sentence ends of text made only of *plain characters* — letters of the given
+    scripts (as ``char_script`` names them), ASCII digits, whitespace and the punctuation in
+    ``_PUNCT`` — exactly as ``_TOKEN_RE`` and ``_SENT_END_RE`` find them, in a fraction of the
+    time; None for any other text. On such text the only alternatives of ``_TOKEN_RE`` that can
+    match are number, word and punct (no control, markup, URL, e-mail, handle, hashtag, emoji or
+    CJK character is plain; "://" and "www." make text not plain), and their patterns below are
+    theirs with the classes narrowed to plain characters (tests/test_document.py compares the
+    two on real text)."""
+
+    def __init__(self, scripts: frozenset[str]):
+        scripts = scripts - _CJK_SCRIPTS
+        # letters of the Basic Multilingual Plane only: a rarer letter makes text not plain,
+        # which costs speed, never correctness (and the walk stays at ~50 ms)
+        letters = [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and chr(cp).isalpha()
+                   and char_script(chr(cp)) in scripts]
+        self.empty = not letters
+        if self.empty:
+            return
+        heads = [cp for cp in letters if unicodedata.category(chr(cp)) in ("Lu", "Lo")]
+        lt = _ranges(letters)
+        L, LN = f"[{lt}]", f"[{lt}0-9]"
+        punct = "".join(_esc(c) for c in _PUNCT + _SPACE)
+        self._unsafe = re.compile(f"[^{lt}0-9{punct}]|://|www\\.")
+        num = f"[+\\-]?[0-9]+(?:[.,:/\\-][0-9]+)*(?:{L}{{1,3}}\\b)?"
+        word = f"{L}{LN}*(?:['\u2019\\-.]{LN}+)*"
+        not_space = f"[^{''.join(_esc(c) for c in _SPACE)}]"
+        self._words = re.compile(f"{num}|({word})|{not_space}")
+        self._tokens = re.compile(f"(?P<number>{num})|(?P<word>{word})|(?P<punct>{not_space})")
+        head = f"[{_ranges(heads)}0-9]" if heads else "[0-9]"
+        self._sent = re.compile(f"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"\u201d\u2019\u00bb)\\]]))\\s+"
+                                f"(?=[\"\u201c\u2018\u00ab(\\[]?{head})")
+
+    def plain(self, text: str) -> bool:
+        return not self.empty and not self._unsafe.search(text)
+
+    def words(self, text: str) -> list[str] | None:
+        """The word tokens' texts, or None when ``text`` is not plain."""
+        if not self.plain(text):
+            return None
+        return [w for w in self._words.findall(text) if w]
+
+    def tokens(self, text: str) -> tuple[list[tuple[int, int, str, str]], list[int]] | None:
+        """((start, end, text, kind) of every token, offsets where sentences end), or None when
+        ``text`` is not plain."""
+        if not self.plain(text):
+            return None
+        toks = [(m.start(), m.end(), m.group(), m.lastgroup) for m in self._tokens.finditer(text)]
+        return toks, [m.end() for m in self._sent.finditer(text)]
+
+
+@lru_cache(maxsize=None)  # per script set: a few dozen at most
+def simple_tokenizer(scripts: frozenset[str]) -> SimpleTokenizer:
+    """The SimpleTokenizer for a language's scripts (built once: it walks every code point)."""
+    return SimpleTokenizer(scripts)

@@ -40,6 +40,50 @@ _INDEX_FORMAT = 1
 
 _generic = normaliser(None)
 
+#: consonants of Serbo-Croatian Latin (wordfreq's form of both scripts); the yat follows one
+_SH_CONSONANTS = frozenset("bcčćdđfghklmnprsštvzž")
+
+
+def ijekavian_forms(word: str, max_changes: int = 2) -> tuple[str, ...]:
+    """The ijekavian spellings an ekavian Serbo-Croatian word may stand for (``word`` in wordfreq's
+    ``sh`` form: Latin, lower case), nearest first. Standard Serbian is ekavian; wordfreq's ``sh``
+    list is mostly Croatian and Bosnian text, which is ijekavian, so it often has only the other
+    form. The old yat is ``e`` in ekavian and ``ije`` (long syllable) or ``je`` (short) in
+    ijekavian, ``i`` before ``o`` or ``j`` (video/vidio, smejati/smijati); it always follows a
+    consonant. Up to ``max_changes`` such ``e`` (sedeo/sjedio) are rewritten; one direction only:
+    an ijekavian word is never read as ekavian (``tjelo`` for ``tijelo`` is a real slip)."""
+    n = len(word)
+    if n < 2 or n > 30:
+        return ()
+    slots = [i for i in range(1, n) if word[i] == "e" and word[i - 1] in _SH_CONSONANTS][:8]
+    if not slots:
+        return ()
+
+    def options(i: int) -> tuple[str, ...]:
+        # no short 'je' after n: ijekavian 'nje' is nearly always the letter nj (njene, not
+        # a yat of 'nene'), while the yat after n is long (nem/nijem, sneg/snijeg)
+        short = ("je",) if word[i - 1] != "n" else ()
+        return ("ije",) + short + (("i",) if i + 1 < n and word[i + 1] in "oj" else ())
+
+    out: list[str] = []
+    for i in slots:
+        for a in options(i):
+            out.append(word[:i] + a + word[i + 1:])
+    if max_changes >= 2:
+        for k, i in enumerate(slots):
+            for j in slots[k + 1:]:
+                for a in options(i):
+                    for b in options(j):
+                        out.append(word[:i] + a + word[i + 1:j] + b + word[j + 1:])
+    return tuple(out)
+
+
+#: per language: the other spellings of a word that its word list may hold instead (the same word
+#: in another standard variety of the language), tried when the word itself is rare or unknown
+ALTERNATE_FORMS = {"sh": ijekavian_forms}
+#: at or above this raw frequency (Zipf 3) a word is common as written; no alternates are tried
+_ALTERNATE_BELOW = 10 ** (3.0 - 9.0)
+
 
 def norm(word: str, lang: str | None = None) -> str:
     """The lookup form of a word: case-folded, curly apostrophes made plain, and normalised as
@@ -76,6 +120,9 @@ class Lexicon:
         self.norm = normaliser(lang)
         # 'best' = the large list where wordfreq has one; values are frequencies in (0, 1)
         self._freq: dict[str, float] = wordfreq.get_frequency_dict(lang, wordlist="best")
+        #: the language's alternate spellings (ALTERNATE_FORMS), and their best frequency per word
+        self._alternates = ALTERNATE_FORMS.get(lang)
+        self._alt_freq: dict[str, float] = {}
         self._zipf: dict[str, float] = {}
         self._sorted: list[str] | None = None
         self._endings: Counter[str] | None = None
@@ -89,7 +136,7 @@ class Lexicon:
     def zipf(self, word: str) -> float:
         z = self._zipf.get(word)  # per word form as written: the hot path asks for each word
         if z is None:
-            f = self._freq.get(self.norm(word))
+            f = self.freq(self.norm(word))
             if not f:
                 z = 0.0
             else:
@@ -105,11 +152,35 @@ class Lexicon:
         return (Lexicon, (self.lang,))
 
     def freq(self, normed: str) -> float:
-        """Raw frequency of an already normalised word (0.0 when unknown); the hot-path lookup."""
-        return self._freq.get(normed, 0.0)
+        """Raw frequency of an already normalised word (0.0 when unknown); the hot-path lookup.
+        A word below Zipf 3 counts with the frequency of its most frequent alternate spelling
+        where the language has them (ALTERNATE_FORMS: Serbian ekavian ``sedeći``, missing from
+        wordfreq's ``sh`` list, as ijekavian ``sjedeći``)."""
+        f = self._freq.get(normed, 0.0)
+        if f < _ALTERNATE_BELOW and self._alternates is not None:
+            return self._alternate_freq(normed, f)
+        return f
+
+    def _alternate_freq(self, normed: str, f: float) -> float:
+        got = self._alt_freq.get(normed)
+        if got is None:
+            get = self._freq.get
+            got = max([f] + [get(a, 0.0) for a in self._alternates(normed)])
+            if len(self._alt_freq) >= 1 << 17:
+                self._alt_freq.clear()
+            self._alt_freq[normed] = got
+        return got
+
+    def alternate_of(self, word: str) -> str | None:
+        """The most frequent known alternate spelling of ``word`` (ALTERNATE_FORMS), or None."""
+        if self._alternates is None:
+            return None
+        get = self._freq.get
+        best = max(self._alternates(self.norm(word)), key=lambda a: get(a, 0.0), default=None)
+        return best if best is not None and get(best, 0.0) > 0.0 else None
 
     def __contains__(self, word: str) -> bool:
-        return self.norm(word) in self._freq
+        return self.freq(self.norm(word)) > 0.0
 
     def words(self, min_zipf: float = 0.0) -> list[str]:
         lim = 10 ** (min_zipf - 9.0)

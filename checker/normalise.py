@@ -26,9 +26,10 @@ import regex
 
 __all__ = ["normaliser", "steps", "Steps", "GENERIC", "in_own_alphabet", "letter_table", "VERSION"]
 
-#: bumped whenever a key changes for some word (the keys decide which words are known, so they
-#: are part of what determines a report's numbers)
-VERSION = 1
+#: bumped whenever a key changes for some word, or a lexicon's lookup does (the keys decide which
+#: words are known, so they are part of what determines a report's numbers). 2: Serbo-Croatian
+#: ekavian words count with their ijekavian spelling's frequency (checker.lexicon.ALTERNATE_FORMS)
+VERSION = 2
 
 #: wordfreq.preprocess.MARK_RE: nonspacing marks and the Arabic tatweel
 _MARKS = regex.compile(r"[\p{Mn}\N{ARABIC TATWEEL}]", regex.V1)

@@ -36,7 +36,6 @@ import math
 import os
 import unicodedata
 import zipfile
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,7 +48,7 @@ _SMALL_TABLE = 5000
 #: candidates below this Zipf value are not proposed (the intended word of a typo is a word
 #: people write; the lexicon's long tail is full of other typos)
 MIN_CANDIDATE_ZIPF = 1.5
-_FORMAT = 3
+_FORMAT = 4  # 4: keys are _hashes (vectorised), not two CRC-32s
 
 # Edit costs in log10 units (a Zipf point is a factor of 10 in frequency). A dropped diacritic
 # is by far the most common real slip; an arbitrary letter substitution the least likely.
@@ -145,7 +144,8 @@ class SkeletonTable:
 
     @classmethod
     def from_dict(cls, table: dict[str, str]) -> "SkeletonTable":
-        items = sorted((_hash(k), v) for k, v in table.items())
+        ks = list(table)
+        items = sorted(zip(_hashes(ks).tolist(), (table[k] for k in ks)))
         keys = np.array([h for h, _ in items], dtype=np.uint64)
         data = [v.encode("utf-8") for _, v in items]
         offsets = np.zeros(len(data) + 1, dtype=np.uint32)
@@ -155,7 +155,7 @@ class SkeletonTable:
     def get(self, skel: str) -> str | None:
         if self._small is not None:
             return self._small.get(skel)
-        h = np.uint64(_hash(skel))
+        h = _hashes([skel])[0]
         i = int(np.searchsorted(self.keys, h))
         if i < len(self.keys) and self.keys[i] == h:
             return self.blob[self.offsets[i]:self.offsets[i + 1]].decode("utf-8")
@@ -168,11 +168,24 @@ class SkeletonTable:
         if self._small is not None:
             small = self._small
             return [small.get(x) for x in skels]
-        h = np.fromiter((_hash(x) for x in skels), dtype=np.uint64, count=len(skels))
+        h = _hashes(skels)
         idx = np.minimum(np.searchsorted(self.keys, h), len(self.keys) - 1)
         hit = self.keys[idx] == h
         return [self.blob[self.offsets[i]:self.offsets[i + 1]].decode("utf-8") if ok else None
                 for i, ok in zip(idx.tolist(), hit.tolist())]
+
+    def values_of(self, skels: set[str]) -> list[str]:
+        """The words of those of ``skels`` that are in the table (in no particular order)."""
+        small = self._small
+        if small is not None:
+            return [small[x] for x in small.keys() & skels]
+        if not len(self.keys) or not skels:
+            return []
+        h = np.sort(_hashes(list(skels)))  # sorted queries: numpy's search reuses each bound
+        idx = np.minimum(np.searchsorted(self.keys, h), len(self.keys) - 1)
+        found = idx[self.keys[idx] == h]  # a handful of a thousand: decode only those
+        blob = self.blob
+        return [blob[a:b].decode("utf-8") for a, b in zip(self.offsets[found].tolist(), self.offsets[found + 1].tolist())]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -211,6 +224,7 @@ class SpellIndex:
         self._sub: dict[str, tuple[float, str]] = {}
         # news repeats its unknown words (names, terms): a bounded memo of finished searches
         self._memo: dict[tuple[str, int], list[Candidate]] = {}
+        self._pools: dict[str, tuple] = {}
         # a full-form dictionary (uk, ru) knows the rare inflections frequency lists miss
         self._known = known_form(lang)
         self._near = near_forms(lang, self.alphabet + _APOSTROPHE.get(lang, ""))
@@ -234,36 +248,55 @@ class SpellIndex:
 
     def cost(self, written: str, meant: str) -> tuple[float, str]:
         """Weighted optimal-string-alignment distance from ``meant`` to ``written`` and the most
-        expensive edit kind on the cheapest path."""
+        expensive edit kind on the cheapest path (ties: the first of substitution, deletion,
+        insertion, transposition, as tried below; a path's label changes to a new edit only
+        if that edit costs at least as much as the label's)."""
         a, b = meant, written
         la, lb = len(a), len(b)
-        inf = (1e9, "")
-        d = [[inf] * (lb + 1) for _ in range(la + 1)]
-        d[0][0] = (0.0, "")
+        rank = _COST_OF
+        sub = self.sub_cost
+        # the typist left out a[i-1] / added b[j-1]: a doubled letter is a cheaper slip
+        dela = [(COST_DOUBLE, "double") if (i >= 2 and a[i - 2] == a[i - 1]) or (i < la and a[i] == a[i - 1])
+                else (COST_INDEL, "delete") for i in range(1, la + 1)]
+        insb = [(COST_DOUBLE, "double") if (j >= 2 and b[j - 2] == b[j - 1]) or (j < lb and b[j] == b[j - 1])
+                else (COST_INDEL, "insert") for j in range(1, lb + 1)]
+        D = [[0.0] * (lb + 1) for _ in range(la + 1)]
+        K = [[""] * (lb + 1) for _ in range(la + 1)]
         for i in range(la + 1):
+            Di, Ki = D[i], K[i]
+            Du, Ku = (D[i - 1], K[i - 1]) if i else (None, None)
             for j in range(lb + 1):
-                if i == 0 and j == 0:
+                if not i and not j:
                     continue
-                best = inf
+                bc, bk = 1e9, ""
                 if i and j:
                     if a[i - 1] == b[j - 1]:
-                        best = d[i - 1][j - 1]
+                        bc, bk = Du[j - 1], Ku[j - 1]
                     else:
-                        c, k = self.sub_cost(a[i - 1], b[j - 1])
-                        best = _add(d[i - 1][j - 1], c, k, best)
-                if i:  # the typist left out a[i-1]
-                    dbl = (i >= 2 and a[i - 2] == a[i - 1]) or (i < la and a[i] == a[i - 1])
-                    best = _add(d[i - 1][j], COST_DOUBLE if dbl else COST_INDEL,
-                                "double" if dbl else "delete", best)
-                if j:  # the typist added b[j-1]
-                    dbl = (j >= 2 and b[j - 2] == b[j - 1]) or (j < lb and b[j] == b[j - 1])
-                    best = _add(d[i][j - 1], COST_DOUBLE if dbl else COST_INDEL,
-                                "double" if dbl else "insert", best)
+                        c, k = sub(a[i - 1], b[j - 1])
+                        pk = Ku[j - 1]
+                        t = Du[j - 1] + c
+                        if t < bc:
+                            bc, bk = t, (k if not pk or c >= rank.get(pk, 0.0) else pk)
+                if i:
+                    c, k = dela[i - 1]
+                    pk = Ku[j]
+                    t = Du[j] + c
+                    if t < bc:
+                        bc, bk = t, (k if not pk or c >= rank.get(pk, 0.0) else pk)
+                if j:
+                    c, k = insb[j - 1]
+                    pk = Ki[j - 1]
+                    t = Di[j - 1] + c
+                    if t < bc:
+                        bc, bk = t, (k if not pk or c >= rank.get(pk, 0.0) else pk)
                 if i >= 2 and j >= 2 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1] and a[i - 1] != a[i - 2]:
-                    best = _add(d[i - 2][j - 2], COST_TRANSPOSE, "transpose", best)
-                d[i][j] = best
-        c, k = d[la][lb]
-        return round(c, 3), k
+                    pk = K[i - 2][j - 2]
+                    t = D[i - 2][j - 2] + COST_TRANSPOSE
+                    if t < bc:
+                        bc, bk = t, ("transpose" if not pk or COST_TRANSPOSE >= rank.get(pk, 0.0) else pk)
+                Di[j], Ki[j] = bc, bk
+        return round(D[la][lb], 3), K[la][lb]
 
     # --- search -----------------------------------------------------------------------------
     def _best_of_skeleton(self, skel: str) -> str | None:
@@ -291,43 +324,16 @@ class SpellIndex:
         return list(got)
 
     def _candidates(self, word: str, limit: int) -> list[Candidate]:
-        n = norm(word)
-        if len(n) < 2 or len(n) > 40:  # bounded work: the edit search grows with the length
+        pool = self._pools.get(word)
+        if pool is None:
+            # the same word is searched for the detector (limit 1) and, if flagged, for its
+            # suggestions (limit 12): the pool of candidates is gathered once for both
+            if len(self._pools) >= MEMO_SIZE:
+                self._pools.clear()
+            pool = self._pools[word] = self._pool(word)
+        n, s, found, special = pool
+        if not found:
             return []
-        floor = self._floor
-        freq = self.lex.frequencies.get
-        found: dict[str, float] = {}
-        s = skeleton(n)
-        v = self._best_of_skeleton(s)
-        if v is not None and v != n:
-            found[v] = freq(v, 0.0)
-        # one edit of the skeleton: one real slip plus any number of diacritic slips. Each
-        # edited skeleton stands for its most frequent word (from the table when that word has
-        # diacritics, else the lexicon), so one pass over a small alphabet covers both.
-        es = edits1(s, self.skel_alphabet)
-        for c, w in zip(es, self.skeletons.get_many(es)):
-            if w is not None and w != n and w not in found:
-                found[w] = freq(w, 0.0)
-            if w is None or c != w:
-                f = freq(c, 0.0)
-                if f >= floor and c != n:
-                    found[c] = f
-        special: dict[str, tuple[float, str]] = {}
-        # a stuttered syllable ('запитатати', 'sommemer') is one slip, not two or three edits
-        for size in (2, 3):
-            for i in range(len(n) - 2 * size + 1):
-                if n[i:i + size] == n[i + size:i + 2 * size]:
-                    c = n[:i + size] + n[i + 2 * size:]
-                    f = freq(c, 0.0)
-                    if c not in found and (f >= floor or (f == 0.0 and self._known and self._known(c))):
-                        found[c], special[c] = max(f, floor), (COST_INDEL, "double")
-        if self._near is not None and freq(n, 0.0) == 0.0 and not self._known(n):
-            # one edit to a dictionary form the frequency list lacks: rated by its lemma, an
-            # inflected form taken as ten times rarer than the lemma, never below the floor
-            for c in self._near(n):
-                if c not in found:
-                    lemma = lemma_of(self.lang, c)
-                    found[c] = max(floor, freq(lemma, 0.0) / 10 if lemma else 0.0)
         # cheapest possible slip costs COST_DIACRITIC, so once a candidate's Zipf minus that
         # cannot beat the limit-th best score, no later (rarer) candidate can: stop computing
         out: list[Candidate] = []
@@ -344,6 +350,49 @@ class SpellIndex:
             out.append(Candidate(w, z, cst, kind))
             out.sort(key=lambda c: (-c.score, c.word))
         return out[:limit]
+
+    def _pool(self, word: str) -> tuple[str, str, dict[str, float], dict[str, tuple[float, str]]]:
+        """(normalised word, its skeleton, {candidate: frequency}, {candidate: (cost, kind)} for
+        the slips priced without the alignment)."""
+        n = norm(word)
+        if len(n) < 2 or len(n) > 40:  # bounded work: the edit search grows with the length
+            return n, "", {}, {}
+        floor = self._floor
+        freq = self.lex.frequencies.get
+        found: dict[str, float] = {}
+        s = skeleton(n)
+        v = self._best_of_skeleton(s)
+        if v is not None and v != n:
+            found[v] = freq(v, 0.0)
+        # one edit of the skeleton: one real slip plus any number of diacritic slips. Each
+        # edited skeleton stands for its most frequent word (from the table when that word has
+        # diacritics, else the lexicon), so one pass over a small alphabet covers both.
+        # (the order of the edits does not matter: the candidates are ranked by a total order)
+        es = _edits1(s, self.skel_alphabet)
+        for w in self.skeletons.values_of(es):
+            if w != n and w not in found:
+                found[w] = freq(w, 0.0)
+        for c in self.lex.frequencies.keys() & es:  # a table value never equals its skeleton
+            f = freq(c, 0.0)
+            if f >= floor and c != n:
+                found[c] = f
+        special: dict[str, tuple[float, str]] = {}
+        # a stuttered syllable ('запитатати', 'sommemer') is one slip, not two or three edits
+        for size in (2, 3):
+            for i in range(len(n) - 2 * size + 1):
+                if n[i:i + size] == n[i + size:i + 2 * size]:
+                    c = n[:i + size] + n[i + 2 * size:]
+                    f = freq(c, 0.0)
+                    if c not in found and (f >= floor or (f == 0.0 and self._known and self._known(c))):
+                        found[c], special[c] = max(f, floor), (COST_INDEL, "double")
+        if self._near is not None and freq(n, 0.0) == 0.0 and not self._known(n):
+            # one edit to a dictionary form the frequency list lacks: rated by its lemma, an
+            # inflected form taken as ten times rarer than the lemma, never below the floor
+            for c in self._near(n):
+                if c not in found:
+                    lemma = lemma_of(self.lang, c)
+                    found[c] = max(floor, freq(lemma, 0.0) / 10 if lemma else 0.0)
+        return n, s, found, special
 
     def best(self, word: str) -> Candidate | None:
         c = self.candidates(word, limit=1)
@@ -381,21 +430,48 @@ def damerau(a: str, b: str) -> int:
 
 
 def edits1(word: str, alphabet: str) -> list[str]:
-    """Every string one delete, transposition, replacement or insertion away, sorted (so the
-    search visits them in the same order in every process)."""
+    """Every string one delete, transposition, replacement or insertion away, sorted (so any
+    walk over them is the same in every process)."""
+    return sorted(_edits1(word, alphabet))
+
+
+def _edits1(word: str, alphabet: str) -> set[str]:
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     out = {a + b[1:] for a, b in splits if b}
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     out |= {a + c + b[1:] for a, b in splits if b for c in alphabet}
     out |= {a + c + b for a, b in splits for c in alphabet}
     out.discard(word)
-    return sorted(out)
+    return out
 
 
-def _hash(word: str) -> int:
-    """A stable 64-bit hash (two CRC-32s; Python's own hash differs between processes)."""
-    b = word.encode("utf-8")
-    return (zlib.crc32(b) << 32) | zlib.crc32(b, 0x9E3779B9)
+# powers of an odd 64-bit multiplier, one per character position (words are at most ~40
+# characters; longer strings reuse the powers cyclically)
+_POW = np.cumprod(np.full(64, 0x9E3779B97F4A7C15, dtype=np.uint64), dtype=np.uint64)
+
+
+def _hashes(words: list[str]) -> np.ndarray:
+    """Stable 64-bit hashes of many strings at once, the same in every process and batch:
+    sum(code point_i * M^(i+1)) mod 2^64, then mixed (splitmix64's finaliser). Vectorised,
+    because a spelling search hashes a thousand edits of a word (two CRC-32s each in Python
+    took most of a Ukrainian or Czech scan)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.cumsum(lens) - lens
+    pos = np.arange(cps.size) - np.repeat(starts, lens)
+    h = np.zeros(len(words), dtype=np.uint64)
+    full = lens > 0
+    with np.errstate(over="ignore"):
+        if cps.size:
+            h[full] = np.add.reduceat(cps * _POW[pos % _POW.size], starts[full])
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return h
 
 
 def _build_skeletons(lex: Lexicon) -> dict[str, str]:

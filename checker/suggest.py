@@ -24,6 +24,8 @@ _CONTEXT = 2
 _FILL_SEARCH = 10000
 # ranked suggestions per text (see the module docstring): far above any real text's count
 MAX_RANKED = 100
+#: bound on remembered suggestion lists (Suggester._rank); cleared, not evicted, when reached
+_MEMO_MAX = 1 << 14
 # Acceptance model (logistic) used until bench/calibrate.py has fitted one on dev data.
 DEFAULT_WEIGHTS = {"bias": -1.0, "lm_rel": 0.6, "dist": -4.0, "edit1": 1.0, "zipf": 0.3,
                    "same_initial": 0.5, "from_lm": 0.5}
@@ -65,6 +67,7 @@ class Suggester:
         else:
             self.w = dict(weights or DEFAULT_WEIGHTS)
         self.k = k
+        self._memo: dict[tuple, list[Suggestion]] = {}
 
     def __call__(self, doc: Document, anomalies: list[Anomaly]) -> None:
         word_at = {t.start: t for t in doc.tokens if t.is_word}  # one pass, not one per anomaly
@@ -93,17 +96,42 @@ class Suggester:
                     a.suggestions = [x for x in a.suggestions if x.score >= _MIN_SCRIPT_FILL]
 
     def _homoglyphs(self, text: str) -> list[Suggestion]:
-        """The word with its look-alike letters written in the word's main script."""
+        """The word with its look-alike letters written in the word's main script: the script of
+        most of its letters; on a tie (МS, ІV), whichever reading the lexicon knows better, then
+        the language's own script (never the order of a set, which changes with the process's
+        hash seed: it once made this suggestion differ between runs)."""
         scripts = [char_script(c) for c in text if c.isalpha()]
-        main = max(set(scripts), key=scripts.count)
-        table = _TO_LATIN if main == "Latin" else _TO_CYRILLIC if main == "Cyrillic" else {}
-        fixed = "".join(table.get(c, c) if c.isalpha() and char_script(c) != main else c for c in text)
-        if fixed == text:
+        most = max(scripts.count(sc) for sc in set(scripts))
+        lex, native = self.res.lexicon, self.res.scripts
+        options = []
+        for main in sorted({sc for sc in scripts if scripts.count(sc) == most}):
+            table = _TO_LATIN if main == "Latin" else _TO_CYRILLIC if main == "Cyrillic" else {}
+            fixed = "".join(table.get(c, c) if c.isalpha() and char_script(c) != main else c for c in text)
+            if fixed != text:
+                options.append((lex.zipf(fixed), main in native, fixed))
+        if not options:
             return []
-        known = self.res.lexicon.zipf(fixed) > 0
-        return [Suggestion(fixed, 0.95 if known else 0.6)]
+        z, _, fixed = max(options)
+        return [Suggestion(fixed, 0.95 if z > 0 else 0.6)]
 
     def _rank(self, tok: Token, doc: Document) -> list[Suggestion]:
+        """The k best replacements for ``tok``. Without a context model they depend only on the
+        word, two words either side, its source translation and whether it starts a sentence,
+        so they are remembered under that key (a corpus repeats its errors in the same phrases)."""
+        if self.use_cm:
+            return self._rank_now(tok, doc)
+        words = doc.segment_words(tok.segment)
+        i = doc.word_position(tok)
+        key = (tok.text, i == 0, tok.evidence.get("names", {}).get("translation"),
+               *(w.text for w in words[max(0, i - _CONTEXT):i]), "|", *(w.text for w in words[i + 1:i + 1 + _CONTEXT]))
+        got = self._memo.get(key)
+        if got is None:
+            if len(self._memo) >= _MEMO_MAX:
+                self._memo.clear()
+            got = self._memo[key] = self._rank_now(tok, doc)
+        return [Suggestion(x.text, x.score) for x in got]
+
+    def _rank_now(self, tok: Token, doc: Document) -> list[Suggestion]:
         scored = [(sum(self.w.get(k, 0.0) * v for k, v in f.items()), c) for c, f in self.candidate_features(doc, tok)]
         if self.w.get("_model") == "softmax":
             # the candidates compete with each other and with "none of them" (score 0)

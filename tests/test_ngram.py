@@ -175,3 +175,31 @@ def test_trainer_skips_corpora_no_language_can_load(tmp_path: Path, capsys) -> N
         (tmp_path / f"{lang}.txt").write_text("a line\n", encoding="utf-8")
     assert _trainer().default_langs(tmp_path) == ["en", "hr"]
     assert "et zu" in capsys.readouterr().out
+
+
+def _every_context(lm: NgramLM):
+    words = [w for w in lm.words[3:]] + ["unseenword"]
+    for left in ([], ["he"], ["the", "cat"], ["unseenword", "the"], ["<s>"]):
+        for right in ([], ["the"], ["the", "decision"], ["on", "the", "mat"], ["unseenword"], ["the", "unseenword"]):
+            yield words, left, right
+
+
+def test_the_slot_search_scores_each_word_to_the_bit_as_candidate_scoring_does(tiny: NgramLM) -> None:
+    # fill() without candidates reads n-gram blocks instead of searching each word: the same
+    # floating-point arithmetic, so the same scores exactly, and the same ranking
+    for words, left, right in _every_context(tiny):
+        for limit in (None, 5):
+            pool = tiny.words[3:3 + limit] if limit else tiny.words[3:]
+            every = dict(tiny.fill(left, right, candidates=pool))
+            top = tiny.fill(left, right, k=len(pool), limit=limit)
+            assert {w: s for w, s in top} == every, (left, right, limit)
+
+
+def test_the_slot_search_agrees_with_candidate_scoring_on_the_english_model() -> None:
+    lm = load_ngram("en")
+    assert lm is not None
+    for left, right in ((["the", "president"], ["of", "the"]), ([], ["is", "a"]), (["said"], [])):
+        fast = lm.fill(left, right, k=20, limit=3000)
+        slow = lm.fill(left, right, candidates=lm.words[3:3003])
+        assert [s for _, s in fast] == [s for _, s in slow[:20]]
+        assert dict(slow)[fast[0][0]] == fast[0][1]

@@ -65,6 +65,34 @@ def test_serbian_cyrillic_words_are_scored_in_latin_by_the_letter_model_and_the_
     assert lm.vocab_count("влада") == lm.vocab_count("vlada") > 0
 
 
+@pytest.mark.parametrize("ekavian, ijekavian", [("седећи", "sjedeći"), ("sedeći", "sjedeći"),
+                                                 ("излечити", "izliječiti"), ("uspešnost", "uspješnost")])
+def test_serbian_ekavian_form_is_a_known_word(ekavian, ijekavian):
+    # wordfreq's sh list is mostly ijekavian (Croatian, Bosnian): standard Serbian's ekavian form
+    # counts with the frequency of the same word's ijekavian spelling
+    assert wordfreq.zipf_frequency(ekavian, "sh") == 0.0
+    assert get_lexicon("sh").zipf(ekavian) == wordfreq.zipf_frequency(ijekavian, "sh") >= 3.0
+
+
+def test_serbian_ekavian_word_missing_from_the_list_is_not_flagged(sr_checker):
+    text = "Старица је седећи крај прозора чекала унуке."
+    for t in (text, transliterate("sr-Latn", text)):
+        assert [(a.text, a.kind) for a in sr_checker.check(t).anomalies] == [], t
+
+
+@pytest.mark.parametrize("word", ["tjelo", "tjela", "nene", "mlieko"])
+def test_ijekavian_slip_is_not_taken_for_an_ekavian_word(word):
+    # only ekavian e is read as the ijekavian yat: a je/ije slip ('tjelo' for 'tijelo') and a
+    # word that would need the letter nj ('nene' is no 'njene') stay unknown
+    assert get_lexicon("sh").zipf(word) == 0.0
+
+
+def test_common_serbian_word_keeps_its_own_frequency():
+    sh = get_lexicon("sh")
+    for word in ("vreme", "време", "reka", "mleko", "vrijeme"):
+        assert sh.zipf(word) == wordfreq.zipf_frequency(word, "sh") >= 3.0, word
+
+
 def test_turkish_dotted_and_dotless_capitals_are_known_words():
     tr, idx = get_lexicon("tr"), get_foreign_index()
     for word, same_as in [("IŞIK", "ışık"), ("Irak", "ırak"), ("KIZ", "kız"), ("İstanbul'da", "istanbul'da"),

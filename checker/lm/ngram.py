@@ -200,18 +200,19 @@ class NgramLM(LanguageModel):
         rids = [self.word_id(x) for x in right]
         l2 = lids[-2] if len(lids) >= 2 else -1
         l1 = lids[-1]
-        if candidates is None:
+        if candidates is None:  # a range of ids: the block search (same numbers, less work)
             cand = self._cand[:limit] if limit else self._cand
+            score = (self._slot_scores(l2, l1, rids[:2], int(cand[0]), int(cand[-1]) + 1) if cand.size
+                     else np.zeros(0))
         else:
             cand = np.fromiter((self.word_id(x) for x in candidates), dtype=np.int64,
                                count=len(candidates))
-        score = self.logprob_ids(l2, l1, cand).astype(np.float64)
-        if candidates is not None:
+            score = self.logprob_ids(l2, l1, cand).astype(np.float64)
             score[cand == UNK] -= self.unk_penalty
-        if rids:
-            score += self.logprob_ids(l1, cand, rids[0])
-        if len(rids) >= 2:
-            score += self.logprob_ids(cand, rids[0], rids[1])
+            if rids:
+                score += self.logprob_ids(l1, cand, rids[0])
+            if len(rids) >= 2:
+                score += self.logprob_ids(cand, rids[0], rids[1])
         if len(rids) >= 3:  # later right words do not see the gap: one constant for all
             r = np.asarray(rids, dtype=np.int64)
             rest = self.logprob_ids(r[:-2], r[1:-1], r[2:])
@@ -228,6 +229,83 @@ class NgramLM(LanguageModel):
         top = np.argpartition(-score, k - 1)[:k]
         top = top[np.argsort(-score[top], kind="stable")]
         return [(self.words[cand[i]], float(score[i])) for i in top]
+
+    # ---------------------------------------------------------------- the slot search
+    # fill() over a range of ids (the most frequent words) computes the same three terms as
+    # logprob_ids, but reads each n-gram table only where the fixed words put the answers: the
+    # keys sharing a prefix are one contiguous block of the sorted table, and the bigrams and
+    # trigrams *ending* in fixed words are blocks of two reverse tables sorted by their end.
+    # A block is scattered into a dense array over the id range, so no candidate is searched
+    # for; the arithmetic (float32 terms, summed in float64 in the same order) is logprob_ids'
+    # own, so the scores are the same to the bit (tests/test_ngram.py compares them).
+
+    def _block(self, keys: np.ndarray, lo: int, hi: int) -> slice:
+        """Positions of the keys in [lo, hi) of a sorted key array."""
+        a, b = np.searchsorted(keys, (lo, hi))
+        return slice(int(a), int(b))
+
+    def _scalar(self, keys: np.ndarray, key: int) -> int:
+        """Position of ``key`` in sorted ``keys``, or -1."""
+        i = int(np.searchsorted(keys, key))
+        return i if i < keys.size and int(keys[i]) == key else -1
+
+    def _reverse(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(bigram keys by (second, first), their positions in the bigram table, trigram keys by
+        (second, third, first), their positions in the trigram table); built on first use."""
+        rev = getattr(self, "_rev", None)
+        if rev is None:
+            V = self.V
+            k2 = (self._bk % V) * V + self._bk // V
+            o2 = np.argsort(k2, kind="stable")
+            k3 = (self._tk % (V * V)) * V + self._tk // (V * V)
+            o3 = np.argsort(k3, kind="stable")
+            rev = self._rev = (k2[o2], o2, k3[o3], o3)
+        return rev
+
+    def _slot_scores(self, l2: int, l1: int, r: list[int], c0: int, c1: int) -> np.ndarray:
+        """fill()'s score for every id in [c0, c1) between (l2, l1) and r[:2] (float64), as
+        logprob_ids(l2, l1, c) + logprob_ids(l1, c, r0) + logprob_ids(c, r0, r1)."""
+        V, n = self.V, c1 - c0
+        # log P(c | l2 l1)
+        lp = self._ubow[l1] + self._ulp[c0:c1]
+        b = self._block(self._bk, l1 * V + c0, l1 * V + c1)
+        lp[self._bk[b] - (l1 * V + c0)] = self._blp[b]
+        ctx = l2 * V + l1 if l2 >= 0 else -1
+        at = self._scalar(self._bk, ctx) if ctx >= 0 else -1
+        out = lp + (self._bbow[at] if at >= 0 else np.float32(0.0))
+        if ctx >= 0:
+            t = self._block(self._tk, ctx * V + c0, ctx * V + c1)
+            out[self._tk[t] - (ctx * V + c0)] = self._tlp[t]
+        score = out.astype(np.float64)
+        if not r:
+            return score
+        rb2, ro2, rk3, ro3 = self._reverse()
+        r0 = r[0]
+        # log P(r0 | l1 c)
+        pos = ro2[self._block(rb2, r0 * V + c0, r0 * V + c1)]  # bigrams (c, r0)
+        lp = self._ubow[c0:c1] + self._ulp[r0]
+        lp[self._bk[pos] // V - c0] = self._blp[pos]
+        bow = np.zeros(n, dtype=np.float32)  # contexts (l1, c)
+        bow[self._bk[b] - (l1 * V + c0)] = self._bbow[b]
+        out = lp + bow
+        t = self._block(self._tk, (l1 * V + c0) * V, (l1 * V + c1) * V)  # trigrams (l1, c, *)
+        keys = self._tk[t]
+        hit = keys % V == r0
+        out[(keys[hit] // V) - (l1 * V + c0)] = self._tlp[t][hit]
+        score += out
+        if len(r) < 2:
+            return score
+        r1 = r[1]
+        # log P(r1 | c r0)
+        at = self._scalar(self._bk, r0 * V + r1)
+        lp = self._blp[at] if at >= 0 else self._ubow[r0] + self._ulp[r1]
+        bow = np.zeros(n, dtype=np.float32)  # contexts (c, r0)
+        bow[self._bk[pos] // V - c0] = self._bbow[pos]
+        out = lp + bow
+        t3 = ro3[self._block(rk3, (r0 * V + r1) * V + c0, (r0 * V + r1) * V + c1)]  # trigrams (c, r0, r1)
+        out[self._tk[t3] // (V * V) - c0] = self._tlp[t3]
+        score += out
+        return score
 
     def vocab_count(self, word: str) -> int:
         i = self._ids.get(normalize_word(word, self.lang), UNK)

@@ -33,6 +33,14 @@ class Signal(ABC):
     @abstractmethod
     def __call__(self, doc: "Document") -> None: ...
 
+    def quiet_on_plain_lines(self) -> bool:
+        """Whether this signal provably reports nothing on a *plain line* (checker.plain: no
+        source, only common words of the language, no control, invisible or mojibake characters,
+        no word repeated within six words): then Checker.check may skip the whole pipeline for
+        such a line. False unless a signal says so; a signal that can flag a common word (a
+        context model's wrong word) must keep it False."""
+        return False
+
     def describe(self) -> str:
         """What the signal used, for the report signature."""
         return self.name

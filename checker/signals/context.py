@@ -16,6 +16,10 @@ class ContextSignal(Signal):
     requires = ()
     assigns = ("context",)
 
+    def quiet_on_plain_lines(self) -> bool:
+        # with a model it judges common words too (a wrong real word)
+        return self.res.cm is None or not self.res.cm.covers(self.res.lang)
+
     def __call__(self, doc: Document) -> None:
         cm = self.res.cm
         if cm is None or not cm.covers(doc.lang):

@@ -16,6 +16,9 @@ class LangIDSignal(Signal):
     requires = ("lexicon",)
     assigns = ("langid", "meta:foreign_segments")
 
+    def quiet_on_plain_lines(self) -> bool:
+        return True  # runs and sentences are built from lexicon evidence, which a plain line has none of
+
     def __call__(self, doc: Document) -> None:
         self._runs(doc)
         self._segments(doc)

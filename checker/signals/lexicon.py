@@ -27,10 +27,43 @@ class LexiconSignal(Signal):
     requires = ("names",)
     assigns = ("lexicon",)
 
+    def quiet_on_plain_lines(self) -> bool:
+        return True  # plain_word() holds for every word of a plain line
+
     def __init__(self, resources):
         super().__init__(resources)
         # context-free evidence per word form: corpora repeat their rare words (names, terms)
         self._static: dict[tuple[str, bool], dict] = {}
+
+    def plain_word(self, txt: str, lang: str) -> bool:
+        """True when this signal writes no evidence for the word ``txt`` as written, whatever its
+        context, unless the source makes it a suspect (names' ``src_suspect``): too short, a
+        number-like or mixed-script token, or a common word of the language. The same tests, in
+        the same order, as ``__call__`` (checker.plain relies on it)."""
+        if len(txt) < 2:
+            return True
+        if not txt.isalpha() and (any(c.isdigit() for c in txt) or "." in txt):
+            return True
+        if txt.isascii():
+            return "Latin" in self.res.scripts and self.res.lexicon.freq(norm(txt)) >= COMMON_FREQ
+        scripts = token_scripts(txt)
+        if len(scripts) != 1:
+            return True
+        if "Latin" in scripts and "Latin" not in self.res.scripts:
+            return False
+        return self._zipf(txt, lang) >= COMMON_ZIPF
+
+    def _zipf(self, txt: str, lang: str) -> float:
+        """The Zipf value of a native-script word, with the spellings the language allows."""
+        lex = self.res.lexicon
+        if "\u0301" in txt:  # a stress mark (о́бразу) is no misspelling
+            txt = txt.replace("\u0301", "")
+        z = lex.zipf(txt)
+        if not z and "ё" in txt.lower() and lang in _YO_OPTIONAL:
+            z = lex.zipf(txt.replace("ё", "е").replace("Ё", "Е"))  # ё is optional in Russian writing
+        if not z and "I" in txt and lang in _DOTLESS_I:
+            z = lex.zipf(txt.replace("I", "ı"))  # Turkish capital I is dotless ı in lower case
+        return z
 
     def __call__(self, doc: Document) -> None:
         lex = self.res.lexicon
@@ -55,11 +88,7 @@ class LexiconSignal(Signal):
                 alien_latin = "Latin" in scripts and not latin_native
             if "\u0301" in txt and not alien_latin:  # a stress mark (о́бразу) is no misspelling
                 txt = txt.replace("\u0301", "")
-            z = 0.0 if alien_latin else lex.zipf(txt)
-            if not z and "ё" in txt.lower() and doc.lang in _YO_OPTIONAL:
-                z = lex.zipf(txt.replace("ё", "е").replace("Ё", "Е"))  # ё is optional in Russian writing
-            if not z and "I" in txt and doc.lang in _DOTLESS_I:
-                z = lex.zipf(txt.replace("I", "ı"))  # Turkish capital I is dotless ı in lower case
+            z = 0.0 if alien_latin else self._zipf(txt, doc.lang)
             if z >= COMMON_ZIPF and not suspect:
                 continue
             nm = t.evidence.get("names", {})

@@ -100,6 +100,9 @@ class NamesSignal(Signal):
     requires = ()
     assigns = ("names",)
 
+    def quiet_on_plain_lines(self) -> bool:
+        return True  # names evidence only excuses; the detector reads it beside lexicon evidence
+
     def __init__(self, resources):
         super().__init__(resources)
         self._ctx_ref: object = None

@@ -9,6 +9,8 @@ _CONTEXT = 2
 # The best competitor is searched among the most frequent words only: 30x less work, and the
 # word a sentence wants in a slot is almost always among them.
 _SEARCH = 2000
+#: bound on remembered (word, context) scores; cleared, not evicted, when reached
+_MEMO_MAX = 1 << 16
 
 
 @register("perplexity")
@@ -16,11 +18,21 @@ class PerplexitySignal(Signal):
     requires = ("names", "lexicon")
     assigns = ("perplexity",)
 
+    def quiet_on_plain_lines(self) -> bool:
+        return True  # it scores only words with lexicon evidence
+
+    def __init__(self, resources):
+        super().__init__(resources)
+        # the same word in the same context, scored once for the life of the signal: a corpus
+        # repeats its rare words in the same phrases (one source, many systems' translations),
+        # and the score depends on nothing else
+        self._memo: dict[tuple, dict] = {}
+
     def __call__(self, doc: Document) -> None:
         lm = self.res.lm
         if lm is None:
             return
-        seen: dict[tuple, dict] = {}  # the same word in the same context: scored once per document
+        seen = self._memo
         for seg in range(len(doc.segments)):
             words = doc.segment_words(seg)
             for i, t in enumerate(words):
@@ -32,6 +44,8 @@ class PerplexitySignal(Signal):
                 key = (t.text, *left, "|", *right)
                 ev = seen.get(key)
                 if ev is None:
+                    if len(seen) >= _MEMO_MAX:
+                        seen.clear()
                     own = lm.fill(left, right, candidates=[t.text])[0][1]
                     best_w, best = lm.fill(left, right, k=1, limit=_SEARCH)[0]
                     ev = seen[key] = {

@@ -17,6 +17,9 @@ class RepetitionSignal(Signal):
     requires = ()
     assigns = ("repetition", "meta:repeats")
 
+    def quiet_on_plain_lines(self) -> bool:
+        return True  # a plain line repeats no word within six
+
     """Marks the second copy; ``doc.meta['repeats']`` holds (start, end, n) spans where the span
     covers the repeated copy and the whitespace before it, so deleting it restores the text."""
 

@@ -22,6 +22,10 @@ class ScriptSignal(Signal):
     requires = ()
     assigns = ("script", "meta:mojibake")
 
+    def quiet_on_plain_lines(self) -> bool:
+        # a plain line holds only the language's own letters: no control, invisible or mojibake
+        return True
+
     def __call__(self, doc: Document) -> None:
         allowed = self.res.scripts
         for tok in doc.tokens:
