@@ -6,7 +6,10 @@ article in one language, sent with its lang) from C
 client threads (default 8), and reports throughput, p50/p99 latency, errors and the server's RSS
 (VmRSS from /proc/PID/status) before and after.
 
-    python bench/load_test.py [--requests 1000] [--clients 8] [--seed 13]
+    python bench/load_test.py [--requests 1000] [--clients 8] [--seed 13] [--corpus samples|news]
+
+--corpus news: articles of consecutive lines of the news text of en, de, cs and uk (distinct
+text in every request, as a service meets it) instead of the samples' 18 repeated lines.
 
 --hostile: normal traffic under attack, for --duration seconds (default 60): --clients (here
 default 16) threads send articles on keep-alive connections; --stalled (default 1,000)
@@ -78,6 +81,26 @@ def articles(n: int, seed: int) -> list[tuple[str, str]]:
             l = rng.choice(by_lang[lang])
             paras.append(l)
             words += len(l.split())
+        out.append((lang, "\n".join(paras)))
+    return out
+
+
+def news_articles(n: int, seed: int, shared: Path, langs=("en", "de", "cs", "uk")) -> list[tuple[str, str]]:
+    """(lang, article) pairs of real, mostly distinct text: each article is consecutive lines of
+    ``shared``/corpora/news/<lang>.txt from a random line on, 300-600 words (the samples' 18
+    lines repeat in every article, so caches that remember a word in its context flatter them)."""
+    lines = {l: [x for x in (shared / "corpora" / "news" / f"{l}.txt").read_text(encoding="utf-8").splitlines()
+                 if x.strip()] for l in langs}
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        lang = rng.choice(langs)
+        src = lines[lang]
+        i, target, words, paras = rng.randrange(len(src)), rng.randint(300, 600), 0, []
+        while words < target:
+            paras.append(src[i % len(src)])
+            words += len(paras[-1].split())
+            i += 1
         out.append((lang, "\n".join(paras)))
     return out
 
@@ -329,6 +352,9 @@ def main(argv=None) -> int:
     ap.add_argument("--bomb-chars", type=int, default=100_000, help="--hostile: letters in the long word")
     ap.add_argument("--rss-limit-mb", type=int, default=1024, help="--hostile: the server's RSS must stay under this")
     ap.add_argument("--rss-kill-mb", type=int, default=3072, help="--hostile: kill the server over this RSS")
+    ap.add_argument("--corpus", choices=("samples", "news"), default="samples",
+                    help="articles from corpora/samples (repeated lines) or ../shared news text (en de cs uk)")
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     a = ap.parse_args(argv)
     a.clients = a.clients or (16 if a.hostile else 8)
     a.timeout = a.timeout or (10.0 if a.hostile else 60.0)
@@ -338,7 +364,7 @@ def main(argv=None) -> int:
         if not (1 <= a.duration <= 3600 and 0 <= a.stalled <= 10_000 and a.bomb_every > 0 and a.bomb_chars >= 1):
             ap.error("--duration 1..3600, --stalled 0..10000, --bomb-every > 0, --bomb-chars >= 1")
         return hostile(a, articles(500, a.seed))
-    docs = articles(a.requests, a.seed)
+    docs = articles(a.requests, a.seed) if a.corpus == "samples" else news_articles(a.requests, a.seed, Path(a.shared))
     nwords = [len(d.split()) for _, d in docs]
     port = free_port()
     url = f"http://127.0.0.1:{port}"

@@ -8,15 +8,15 @@ tokenising, annotating and scoring it (about ten times the work).
 
 A line is plain when
   * no source comes with it (source comparisons can make a common word a suspect);
-  * every character is a letter of the language's scripts (``languages.scripts_of``), an ASCII
-    digit, whitespace or punctuation from ``_PUNCT`` — so no control, invisible, combining,
-    emoji, other-script or mojibake characters, no markup, URL, e-mail, handle or hashtag;
+  * it is plain text to ``document.SimpleTokenizer`` (letters of the language's scripts, ASCII
+    digits, whitespace, ordinary punctuation: no control, invisible, combining, emoji,
+    other-script characters, no markup, URL, e-mail, handle or hashtag) and has no mojibake;
   * every word (tokenised exactly as ``document._TOKEN_RE`` tokenises such a line) is one the
     lexicon signal never examines (``LexiconSignal.plain_word``: common, short or number-like);
   * no loop of up to six words is repeated (repetition's own test, without its excuses).
 
-Invariant (tests/test_plain.py, on real text and on every kind of anomaly; ``bench/speed.py
---verify`` on a whole corpus): for a plain line, ``PlainLines.words(line)`` equals the number of
+Invariant (tests/test_plain.py, on real text and on every kind of anomaly; bench/speed.py
+compares whole corpora's output with the previous release's): for a plain line, ``PlainLines.words(line)`` equals the number of
 words the full path counts, and the full path reports no anomaly.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .document import simple_tokenizer
 from .lexicon import norm
-from .signals.script import _MOJIBAKE_HINT
+from .signals.script import MOJIBAKE_HINT
 
 if TYPE_CHECKING:
     from .resources import Resources
@@ -49,7 +49,7 @@ class PlainLines:
     def words(self, line: str) -> int | None:
         """The number of words of ``line`` if it is plain, else None."""
         words = self._tok.words(line)
-        if words is None or (not line.isascii() and _MOJIBAKE_HINT.search(line)):
+        if words is None or (not line.isascii() and MOJIBAKE_HINT.search(line)):
             return None
         memo = self._memo
         for w in words:

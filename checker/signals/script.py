@@ -13,8 +13,9 @@ _JOINERS = regex.compile(r"[\u200c\u200d]")
 _JOINER_SCRIPTS = {"Arabic", "Devanagari", "Bengali", "Tamil", "Malayalam", "Sinhala", "Gurmukhi"}
 # Fullwidth Latin letters and digits (ＮＡＴＯ, Ｇ７) are ordinary typography in these scripts.
 _FULLWIDTH_SCRIPTS = {"Han", "Hiragana", "Katakana", "Hangul"}
-# Classic UTF-8-read-as-Latin-1/cp1252 sequences; ftfy confirms before we report.
-_MOJIBAKE_HINT = regex.compile(r"[ÃÂâÐÑØÙÅÄ][\u0080-\u00bf\u2018-\u201e\u2020-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+#: classic UTF-8-read-as-Latin-1/cp1252 sequences; ftfy confirms before we report (checker.plain
+#: reads it too: text with such a sequence is never plain)
+MOJIBAKE_HINT = regex.compile(r"[ÃÂâÐÑØÙÅÄ][\u0080-\u00bf\u2018-\u201e\u2020-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
 
 @register("script")
@@ -51,7 +52,7 @@ class ScriptSignal(Signal):
                 tok.evidence["script"] = {
                     "anomaly": "foreign-script",
                     "note": f"{s} word in {'/'.join(sorted(allowed))}-script {doc.lang} text"}
-        if _MOJIBAKE_HINT.search(doc.text):
+        if MOJIBAKE_HINT.search(doc.text):
             self._mojibake(doc)
 
     @staticmethod
@@ -66,7 +67,7 @@ class ScriptSignal(Signal):
         spans = []
         for m in regex.finditer(r"\S+", doc.text):
             chunk = m.group()
-            if _MOJIBAKE_HINT.search(chunk):
+            if MOJIBAKE_HINT.search(chunk):
                 fixed = ftfy.fix_text(chunk)
                 if fixed != chunk:
                     spans.append((m.start(), m.end(), fixed))
