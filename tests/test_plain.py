@@ -114,6 +114,11 @@ EDGE_CASES = [
     "He left.  She stayed.\u00a0Then 2022 came. 'Quoted.' \"Next\" one. [Bracket] ends.",
     "x+1=2, -5 and +7; 5thousand 19th-century a5 5a", "www. example", "a_b __init__ `code` ~tilde~ {x}|y",
     "Předseda vlády řekl, že to je „důležité“.", "Прем'єр-міністр заявив: «Це важливо».",
+    "Vláda schválila 3,5% růst. Ministr řekl: „Ano.“ Další věta přišla v 10:30.",
+    "Ve čtvrtek 5. května to bylo jinak… A co dál? Nikdo neví!", "Čeští a slovenští poslanci (ODS) se sešli.",
+    "Уряд ухвалив закон. Міністр сказав, що 5-й пункт важливий.", "У 2022 році – війна; «Так», — сказав він.",
+    "Зв’язок п'ять разів… Далі? Ніхто не знає!", "Компанія «Укрзалізниця» перевезла 3,5 млн осіб.",
+    "Він пішов.  Вона лишилася.\u00a0Потім прийшов 2023-й.",
 ]
 
 
