@@ -7,8 +7,10 @@ and its line of the source when one is given. Invariants: the Report's anomaly o
 into the whole text (``text[a.start:a.end] == a.text``); lines end at "\\n" and a "\\r" before it
 is not part of the line; the source has exactly as many lines as the text, else InputError; with
 ``max_piece``, a longer line is checked in pieces cut after a sentence end or whitespace, never
-inside a word; with ``cancel``, the loop stops (``Cancelled``) before the next line or piece once it
-is set, so a caller that gave up on the result gets its worker back within one piece's work.
+inside a word; with ``cancel``, the loop stops (``Cancelled``) before the next line or piece once
+it is set, so a caller that gave up on the result gets its worker back within one piece's work.
+Checker.pipe answers an item it has checked before (the same text, source and languages, at most
+``_REPEAT_CHARS`` characters) from memory, with its own copy of the same Report.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from .errors import InputError
-from .report import Report
+from .report import Anomaly, Report, Suggestion
 
 if TYPE_CHECKING:
     from .core import Checker
@@ -145,8 +147,46 @@ def _worker_init(kwargs: dict[str, Any], file_context: bool, context: Mapping[st
 
 def _worker_run(batch: list[Text]) -> list[Report]:
     w = _WORKER
-    return [check_document(w["chk"], t.text, t.source, t.source_lang, lang=t.lang, file_context=w["file_context"],
-                           context=w["context"]) for t in batch]
+    memo = w.setdefault("memo", _Repeats(w["file_context"], w["context"]))
+    return [memo.check(w["chk"], t) for t in batch]
+
+
+#: texts remembered by _Repeats at most (cleared, not evicted, when reached), and their longest
+_REPEATS_MAX = 1 << 15
+_REPEAT_CHARS = 2000
+
+
+class _Repeats:
+    """Checks texts, answering a text seen before from memory: its Report cannot differ, since a
+    text is judged with word counts shared by every item, its own (a function of the text), or
+    none, and the checker is a function of the text, its source and languages and those counts.
+    Corpora repeat whole lines (many systems' translations of one source, boilerplate)."""
+
+    def __init__(self, file_context: bool, shared: Mapping[str, int] | None):
+        self.file_context, self.shared = file_context, shared
+        self.seen: dict[tuple, Report] = {}
+
+    def check(self, chk: "Checker", t: Text) -> Report:
+        if len(t.text) > _REPEAT_CHARS:  # lines are remembered, not whole articles
+            return check_document(chk, t.text, t.source, t.source_lang, lang=t.lang,
+                                  file_context=self.file_context, context=self.shared)
+        key = (t.text, t.source, t.lang, t.source_lang)
+        rep = self.seen.get(key)
+        if rep is None:
+            rep = check_document(chk, t.text, t.source, t.source_lang, lang=t.lang, file_context=self.file_context,
+                                 context=self.shared)
+            if len(self.seen) >= _REPEATS_MAX:
+                self.seen.clear()
+            self.seen[key] = rep
+        return _copy(rep)
+
+
+def _copy(rep: Report) -> Report:
+    """A Report its receiver may change without changing the remembered one."""
+    return Report(text=rep.text, lang=rep.lang, signature=rep.signature, words=rep.words, meta=dict(rep.meta),
+                  anomalies=[Anomaly(a.start, a.end, a.text, a.kind, a.score, a.reason,
+                                     [Suggestion(x.text, x.score) for x in a.suggestions], dict(a.evidence))
+                             for a in rep.anomalies])
 
 
 def pipe(chk: "Checker", items: Iterable[Any], *, context: "str | Mapping[str, int]" = "file",
@@ -163,9 +203,9 @@ def pipe(chk: "Checker", items: Iterable[Any], *, context: "str | Mapping[str, i
     shared = context if not isinstance(context, str) else None
     texts = (as_text(it) for it in items)
     if n_process == 1:
+        memo = _Repeats(file_context, shared)
         for t in texts:
-            yield check_document(chk, t.text, t.source, t.source_lang, lang=t.lang, file_context=file_context,
-                                 context=shared)
+            yield memo.check(chk, t)
         return
     batches = _batches(texts, batch_size)
     for reports in ordered_map(_worker_run, batches, n_process, _worker_init, (chk.init_kwargs, file_context, shared)):

@@ -101,3 +101,27 @@ def test_a_batch_run_gives_the_same_anomalies(doc, scan_j1, capsys, tmp_path):
     run(capsys, "scan", doc, "--out", tmp_path / "o", "--progress", "never")
     recs = [json.loads(l) for l in (tmp_path / "o" / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {key(r["line"], a) for r in recs for a in r["anomalies"]} == scan_j1
+
+
+def test_a_repeated_line_gets_its_own_copy_of_the_same_report(en_checker):
+    # scan's items share the file's word counts, so a repeated line is answered from memory;
+    # the answer must be the same and changing one report must not change the next
+    counts = {"harbour": 3}
+    line = "The the harbour master said idingere things."
+    first, second = en_checker.pipe([line, line], context=counts)
+    assert first.to_dict() == second.to_dict() and first.anomalies
+    first.anomalies[0].start = 99
+    first.anomalies[0].suggestions.clear()
+    (third,) = en_checker.pipe([line], context=counts)
+    assert third.to_dict() == second.to_dict()
+
+
+def test_a_line_repeated_in_two_documents_is_judged_with_each_documents_counts(en_checker):
+    # 'zorbly' recurs in the second document (a name or a term there), not in the first: with each
+    # document's own word counts the same line gets different scores (a memory of lines must not
+    # carry one document's answer into another)
+    line = "Then zorbly came back."
+    one, two = en_checker.pipe([line, f"{line}\nZorbly again.\nAnd zorbly once more."])
+    (a,) = one.anomalies
+    (b,) = [x for x in two.anomalies if x.start < len(line)]
+    assert (a.start, a.text) == (b.start, b.text) and b.score < a.score - 0.05
