@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from .assets import embedded
 from .detector import Detector
-from .document import Document, simple_tokenizer
+from .document import Document
 from .errors import ModelError, probability
 from .languages import normalize_lang
 from .langid import detect_language
@@ -147,7 +147,7 @@ class Checker:
             _, signals, _ = self._parts(lang)
             lexicon = next((s for s in signals if s.name == "lexicon"), None)
             quiet = lexicon is not None and all(s.quiet_on_plain_lines() for s in signals)
-            self._plain[lang] = PlainLines(lexicon.res, lexicon) if quiet else None
+            self._plain[lang] = PlainLines(lexicon) if quiet else None
         return self._plain[lang]
 
     def signature(self, lang: str, file_context: bool = True) -> str:
@@ -191,7 +191,7 @@ class Checker:
         lang = lang or self.lang or self._detect(text)
         res, signals, _ = self._parts(lang)
         doc = Document.from_text(text, lang, source, normalize_lang(source_lang) if source_lang else None,
-                                 context, tokenizer=simple_tokenizer(frozenset(res.scripts)))
+                                 context, tokenizer=res.tokenizer)
         for s in signals:
             s(doc)
         return doc

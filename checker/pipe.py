@@ -167,18 +167,17 @@ class _Repeats:
         self.seen: dict[tuple, Report] = {}
 
     def check(self, chk: "Checker", t: Text) -> Report:
-        if len(t.text) > _REPEAT_CHARS:  # lines are remembered, not whole articles
-            return check_document(chk, t.text, t.source, t.source_lang, lang=t.lang,
-                                  file_context=self.file_context, context=self.shared)
         key = (t.text, t.source, t.lang, t.source_lang)
         rep = self.seen.get(key)
-        if rep is None:
-            rep = check_document(chk, t.text, t.source, t.source_lang, lang=t.lang, file_context=self.file_context,
-                                 context=self.shared)
+        if rep is not None:
+            return _copy(rep)
+        rep = check_document(chk, t.text, t.source, t.source_lang, lang=t.lang, file_context=self.file_context,
+                             context=self.shared)
+        if len(t.text) <= _REPEAT_CHARS:  # lines are remembered, not whole articles
             if len(self.seen) >= _REPEATS_MAX:
                 self.seen.clear()
-            self.seen[key] = rep
-        return _copy(rep)
+            self.seen[key] = _copy(rep)
+        return rep
 
 
 def _copy(rep: Report) -> Report:

@@ -23,27 +23,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .document import simple_tokenizer
 from .lexicon import norm
+from .signals.repetition import MAX_LOOP, loops_at
 from .signals.script import MOJIBAKE_HINT
 
 if TYPE_CHECKING:
-    from .resources import Resources
     from .signals.lexicon import LexiconSignal
 
 #: per-language memo of plain-word verdicts (word forms as written); cleared when full
 _MEMO_MAX = 1 << 18
-#: repetition looks back this many words
-_LOOP = 6
 
 
 class PlainLines:
     """The plain-line test for one language (see the module docstring)."""
 
-    def __init__(self, res: "Resources", lexicon_signal: "LexiconSignal"):
-        self.lang = res.lang
+    def __init__(self, lexicon_signal: "LexiconSignal"):
+        self.lang = lexicon_signal.res.lang
         self._lex = lexicon_signal
-        self._tok = simple_tokenizer(frozenset(res.scripts))
+        self._tok = lexicon_signal.res.tokenizer
         self._memo: dict[str, bool] = {}
 
     def words(self, line: str) -> int | None:
@@ -66,13 +63,9 @@ class PlainLines:
             for i, f in enumerate(forms):
                 j = last.get(f)
                 last[f] = i
-                if j is None or i - j > _LOOP:
-                    continue
-                # a loop of n words: the n words before i again from i (repetition's own test,
-                # without its excuses: 'had had' is left to the full path)
-                for n in range(1, min(_LOOP, i) + 1):
-                    if forms[i - n] == f and forms[i - n:i] == forms[i:i + n]:
-                        return None
+                # repetition's own test, without its excuses: 'had had' is left to the full path
+                if j is not None and i - j <= MAX_LOOP and next(loops_at(forms, i), None):
+                    return None
         return len(words)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
+from .document import SimpleTokenizer, simple_tokenizer
 from .languages import UNSEGMENTED, scripts_of
 from .lexicon import ForeignIndex, Lexicon, get_foreign_index, get_lexicon
 from .lm.base import LanguageModel
@@ -32,6 +33,11 @@ class Resources:
     @cached_property
     def scripts(self) -> set[str]:
         return scripts_of(self.lang)
+
+    @cached_property
+    def tokenizer(self) -> "SimpleTokenizer":
+        """The fast tokenizer for plain text in the language's scripts (document.SimpleTokenizer)."""
+        return simple_tokenizer(frozenset(self.scripts))
 
     @property
     def unsegmented(self) -> bool:

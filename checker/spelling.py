@@ -155,24 +155,11 @@ class SkeletonTable:
     def get(self, skel: str) -> str | None:
         if self._small is not None:
             return self._small.get(skel)
-        h = _hashes([skel])[0]
+        h = np.uint64(_hash(skel))
         i = int(np.searchsorted(self.keys, h))
         if i < len(self.keys) and self.keys[i] == h:
             return self.blob[self.offsets[i]:self.offsets[i + 1]].decode("utf-8")
         return None
-
-    def get_many(self, skels: list[str]) -> list[str | None]:
-        """``get`` for many skeletons at once (one vectorised search)."""
-        if not len(self.keys) or not skels:
-            return [None] * len(skels)
-        if self._small is not None:
-            small = self._small
-            return [small.get(x) for x in skels]
-        h = _hashes(skels)
-        idx = np.minimum(np.searchsorted(self.keys, h), len(self.keys) - 1)
-        hit = self.keys[idx] == h
-        return [self.blob[self.offsets[i]:self.offsets[i + 1]].decode("utf-8") if ok else None
-                for i, ok in zip(idx.tolist(), hit.tolist())]
 
     def values_of(self, skels: set[str]) -> list[str]:
         """The words of those of ``skels`` that are in the table (in no particular order)."""
@@ -399,15 +386,6 @@ class SpellIndex:
         return c[0] if c else None
 
 
-def _add(prev: tuple[float, str], cost: float, kind: str, best: tuple[float, str]) -> tuple[float, str]:
-    c = prev[0] + cost
-    if c < best[0]:
-        # the path's label is its most expensive edit (ties: the later one)
-        k = kind if not prev[1] or cost >= _COST_OF.get(prev[1], 0.0) else prev[1]
-        return (c, k)
-    return best
-
-
 _COST_OF = {"diacritic": COST_DIACRITIC, "phonetic": COST_PHONETIC, "double": COST_DOUBLE,
             "keyboard": COST_KEYBOARD, "transpose": COST_TRANSPOSE, "insert": COST_INDEL,
             "delete": COST_INDEL, "substitute": COST_SUBSTITUTE}
@@ -448,6 +426,20 @@ def _edits1(word: str, alphabet: str) -> set[str]:
 # powers of an odd 64-bit multiplier, one per character position (words are at most ~40
 # characters; longer strings reuse the powers cyclically)
 _POW = np.cumprod(np.full(64, 0x9E3779B97F4A7C15, dtype=np.uint64), dtype=np.uint64)
+
+
+_POW_INT = [int(x) for x in _POW]
+_M64 = (1 << 64) - 1
+
+
+def _hash(word: str) -> int:
+    """_hashes of one string, in plain integers (the array machinery costs more than the hash)."""
+    h = sum(ord(c) * _POW_INT[i % 64] for i, c in enumerate(word)) & _M64
+    h ^= h >> 30
+    h = (h * 0xBF58476D1CE4E5B9) & _M64
+    h ^= h >> 27
+    h = (h * 0x94D049BB133111EB) & _M64
+    return h ^ (h >> 31)
 
 
 def _hashes(words: list[str]) -> np.ndarray:

@@ -37,20 +37,27 @@ class LexiconSignal(Signal):
 
     def plain_word(self, txt: str, lang: str) -> bool:
         """True when this signal writes no evidence for the word ``txt`` as written, whatever its
-        context, unless the source makes it a suspect (names' ``src_suspect``): too short, a
-        number-like or mixed-script token, or a common word of the language. The same tests, in
-        the same order, as ``__call__`` (checker.plain relies on it)."""
-        if len(txt) < 2:
-            return True
-        if not txt.isalpha() and (any(c.isdigit() for c in txt) or "." in txt):
-            return True
-        if txt.isascii():
-            return "Latin" in self.res.scripts and self.res.lexicon.freq(norm(txt)) >= COMMON_FREQ
-        scripts = token_scripts(txt)
-        if len(scripts) != 1:
-            return True
+        context, unless the source makes it a suspect (names' ``src_suspect``): a token it does
+        not judge or a common word of the language (checker.plain relies on it)."""
+        scripts = self._judged(txt)
+        return scripts is None or self._common(txt, scripts, lang)
+
+    @staticmethod
+    def _judged(txt: str) -> set[str] | None:
+        """The script of a word this signal judges, or None: one letter, number-like, or mixed
+        scripts (those are the script signal's)."""
+        if len(txt) < 2 or (not txt.isalpha() and (any(c.isdigit() for c in txt) or "." in txt)):
+            return None
+        scripts = token_scripts(txt)  # {"Latin"} for ASCII, without a look at its letters
+        return scripts if len(scripts) == 1 else None
+
+    def _common(self, txt: str, scripts: set[str], lang: str) -> bool:
+        """A common word of the language, never examined further (a Latin word in a language of
+        another script is never common there)."""
         if "Latin" in scripts and "Latin" not in self.res.scripts:
             return False
+        if txt.isascii():  # the hot path: plain Latin letters
+            return self.res.lexicon.freq(norm(txt)) >= COMMON_FREQ
         return self._zipf(txt, lang) >= COMMON_ZIPF
 
     def _zipf(self, txt: str, lang: str) -> float:
@@ -66,26 +73,16 @@ class LexiconSignal(Signal):
         return z
 
     def __call__(self, doc: Document) -> None:
-        lex = self.res.lexicon
-        native = self.res.scripts
-        latin_native = "Latin" in native
-        freq = lex.freq
+        latin_native = "Latin" in self.res.scripts
         for t in doc.tokens:
             txt = t.text
-            if t.kind != "word" or len(txt) < 2:
-                continue
-            if not txt.isalpha() and (any(c.isdigit() for c in txt) or "." in txt):
+            scripts = self._judged(txt) if t.kind == "word" else None
+            if scripts is None:
                 continue
             suspect = t.evidence.get("names", {}).get("src_suspect", False)
-            if txt.isascii():  # the hot path: plain Latin letters
-                alien_latin = not latin_native
-                if not alien_latin and freq(norm(txt)) >= COMMON_FREQ and not suspect:
-                    continue
-            else:
-                scripts = token_scripts(txt)
-                if len(scripts) != 1:
-                    continue  # mixed scripts are the script signal's
-                alien_latin = "Latin" in scripts and not latin_native
+            if not suspect and self._common(txt, scripts, doc.lang):
+                continue
+            alien_latin = "Latin" in scripts and not latin_native
             if "\u0301" in txt and not alien_latin:  # a stress mark (о́бразу) is no misspelling
                 txt = txt.replace("\u0301", "")
             z = 0.0 if alien_latin else self._zipf(txt, doc.lang)

@@ -1,15 +1,27 @@
 """Repetition signal: doubled words and short loops ("in the city in the city")."""
 from __future__ import annotations
 
+from typing import Iterator
+
 import regex
 
 from ..document import Document
 from ..lexicon import norm
 from .base import Signal, register
 
-_MAX_N = 6
+#: the longest repeated loop looked for, in words
+MAX_LOOP = 6
 # Han text has no spaces: a run of 2+ characters immediately repeated.
 _CJK_REPEAT = regex.compile(r"(\p{Han}{2,8})\1")
+
+
+def loops_at(forms: list[str], i: int) -> Iterator[int]:
+    """Lengths n, shortest first and at most MAX_LOOP, of the loops that repeat at ``i``: the n
+    words before ``forms[i]`` again from it (checker.plain asks the same of a line)."""
+    f = forms[i]
+    for n in range(1, min(MAX_LOOP, i) + 1):
+        if forms[i - n] == f and i + n <= len(forms) and forms[i - n:i] == forms[i:i + n]:
+            yield n
 
 
 @register("repetition")
@@ -32,9 +44,7 @@ class RepetitionSignal(Signal):
             i = 1
             while i < len(words):
                 hit = 0
-                for n in range(1, min(_MAX_N, i) + 1):
-                    if forms[i] != forms[i - n] or i + n > len(words) or forms[i - n:i] != forms[i:i + n]:
-                        continue
+                for n in loops_at(forms, i):
                     # copies must be adjacent: only spaces between the two copies
                     gap = doc.text[words[i - 1].end:words[i].start]
                     if gap.strip():
