@@ -176,6 +176,8 @@ class Detector:
     repetition_score: float
     mojibake_score: float
     segment_score: float = 0.9
+    #: precision of number flags (checker.numbers), measured by hand on real MT output
+    number_score: float = 0.9
     digest: str = "fallback"
     lang_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -203,6 +205,7 @@ class Detector:
                    mojibake_score=cfg.get("mojibake_score", 0.9), digest=digest,
                    lang_weights=cfg.get("lang_weights", {}),
                    segment_score=cfg.get("segment_score", 0.9),
+                   number_score=cfg.get("number_score", 0.9),
                    extra={k: v for k, v in cfg.items() if k not in ("weights", "thresholds", "lang_weights")})
 
     def threshold(self, lang: str) -> float:
@@ -230,6 +233,10 @@ class Detector:
                                f"the whole sentence reads as {lang}, not {doc.lang}"
                                + (" (the source language)" if kind == "untranslated" else ""),
                                evidence={"segment_lang": lang, "confidence": conf}))
+            taken.update(range(s, e))
+        for s, e, note, fix in doc.meta.get("numbers", []):
+            out.append(Anomaly(s, e, doc.text[s:e], "number", self.number_score, note,
+                               evidence={"number": {"fix": fix}}))
             taken.update(range(s, e))
         for s, e, fixed in doc.meta.get("mojibake", []):
             if s not in taken:

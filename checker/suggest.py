@@ -78,6 +78,8 @@ class Suggester:
                 a.suggestions = [Suggestion("", round(min(0.99, a.score), 4))]
             elif "segment_lang" in ev:  # a whole sentence in another language wants a translation, not a word
                 a.suggestions = []
+            elif "number" in ev:  # the source's number, in the target's writing
+                a.suggestions = [Suggestion(ev["number"]["fix"], 0.9)] if ev["number"]["fix"] else []
             elif "mojibake" in ev:
                 a.suggestions = [Suggestion(ev["mojibake"], 0.9)]
             elif ev.get("script", {}).get("anomaly") == "control":

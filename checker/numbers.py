@@ -1,0 +1,523 @@
+"""Numbers in a text and the values they can stand for, by each language's conventions.
+
+A *number* is a run of digits with inner separators (``1,500.25``, ``1.500,25``, ``1 500``,
+``12:30``, ``1.5.2022``, ``2019-2020``) in any script's digits (``٣``, ``３``); its *values* are
+every reading the writing allows:
+
+* the whole, read with the language's decimal mark (``1,5`` is 1.5 in German and 15 nowhere: a
+  comma before one or two digits is a decimal mark in every convention; ``1,500`` is 1500 in
+  English and 1.5 in German: a group of three is read both ways where the side is ``liberal``);
+* its parts, for dates, times, scores and ranges (``1.5.2022`` → 1, 5, 2022);
+* times its scale word (``1.5 million``, ``1,5 milionu``, ``15万``): 1,500,000;
+* a spelled-out small number of the language (``three``, ``третьому``: models/numbers.json).
+
+``compare(target, source)`` returns the target's numbers that no reading of the source supports,
+each with the source's number the target most likely changed (its fix). Invariants
+(tests/test_numbers.py): a number written identically on both sides is never reported; reading
+and comparing are deterministic; each side's work is linear in its length (at most
+``MAX_NUMBERS`` numbers per side are compared).
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import regex
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from .assets import embedded
+
+#: numbers compared per side of one segment (bounded work; a table of figures is no sentence)
+MAX_NUMBERS = 64
+#: languages that write the decimal mark as a point (and group thousands with commas)
+DECIMAL_POINT = frozenset({"en", "zh", "ja", "ko", "he", "th", "hi", "mr", "bn", "ta", "te", "gu", "ms", "tl",
+                           "ga", "cy", "mt", "sw", "ha", "yo", "ig", "zu", "xh", "km", "ps", "ne", "si", "my"})
+
+# a digit run with inner separators: . , : / - ' and the spaces that group thousands
+# a target's number does not start inside a word of an alphabetic script or after a word and a
+# hyphen (G7, A320, COVID-19, F-35 are names, and compared as such nowhere); next to a CJK character, or after an Arabic or Hebrew
+# prefix letter (و802.11b, ב-2019), a number is a number. A source's digits count wherever they are.
+_SEP = r"(?:[.,:/\-'\u2019\u30fb]|\uff0c(?=\d{3}(?!\d))|[ \u00a0\u202f\u2009](?=\d{3}(?!\d)))"
+_NUM = regex.compile(r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Georgian}\d_]|\d[.,:/\-]|\p{L}-)(\d+(?:" + _SEP + r"\d+)*)")
+_SRC_NUM = regex.compile(r"(?<![\d]|\d[.,:/\-])(\d+(?:" + _SEP + r"\d+)*)")
+_WORD = re.compile(r"[^\W\d_]+(?:[\-'\u2019][^\W\d_]+)*")
+_CJK_NUM = re.compile(r"[〇零一二两三四五六七八九十百千]+")
+_CJK_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNIT = {"十": 10, "百": 100, "千": 1000}
+#: number words a source may use besides models/numbers.json's cardinals and ordinals
+_EXTRA_WORDS = {"en": {"a": 1, "an": 1, "once": 1, "single": 1, "twice": 2, "dozen": 12, "half": 0.5,
+                       "hundred": 100, "hundreds": 100, "thousand": 1000, "thousands": 1000, "million": 1000000,
+                       "millions": 1000000, "billion": 1000000000},
+                "de": {"hundert": 100, "tausend": 1000, "halb": 0.5, "halbe": 0.5, "halben": 0.5, "einmal": 1,
+                       "zweimal": 2, "dutzend": 12},
+                "cs": {"sto": 100, "tisíc": 1000, "půl": 0.5, "jednou": 1, "dvakrát": 2},
+                "ru": {"сто": 100, "тысяча": 1000, "тысячи": 1000, "половина": 0.5, "дважды": 2},
+                "uk": {"сто": 100, "тисяча": 1000, "тисячі": 1000, "половина": 0.5, "двічі": 2},
+                "fr": {"cent": 100, "mille": 1000, "demi": 0.5, "demie": 0.5, "douzaine": 12}}
+#: month names by their beginnings (a source that names May supports a target's 5 in a date or
+#: in 5月); the longest matching beginning wins (Czech červen/June, červenec/July)
+_MONTH_NAMES = {
+    "en": ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    "de": ("jan", "feb", "märz", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "dez"),
+    "fr": ("janv", "févr", "mars", "avril", "mai", "juin", "juil", "août", "sept", "oct", "nov", "déc"),
+    "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"),
+    "cs": ("led", "únor", "břez", "dub", "květ", ("červen", "června"), ("červenc", "července"), "srp", "září",
+           "říj", "listop", "prosin"),
+    "ru": ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"),
+    "uk": ("січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд"),
+}
+#: imperial -> metric factors a translator may have converted with (inch, foot, yard, mile,
+#: pound, ounce, gallon, acre, square mile)
+_CONVERSIONS = (2.54, 0.3048, 0.9144, 1.609344, 0.45359237, 28.3495, 3.78541, 0.404686, 2.58999)
+_IMPERIAL = re.compile(r"\b(?:inch|inches|in\.|foot|feet|ft|yards?|miles?|mph|pounds?|lbs?|ounces?|oz|gallons?|acres?|"
+                       r"fahrenheit|°f)\b|°F", re.IGNORECASE)
+_PM = re.compile(r"\b(?:p\.\s?m\.|pm)\b|\d\s?p\.?m\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number of a text: its span, as written, and every value it can stand for."""
+
+    start: int
+    end: int
+    text: str
+    values: frozenset[Decimal]
+    #: the value a reader of this language takes it for (None: a date, time or range)
+    main: Decimal | None = None
+    parts: tuple[Decimal, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A number of the target that nothing in the source supports."""
+
+    number: Number
+    #: the source's number it most likely stands for (unmatched there), or None
+    meant: Number | None
+    note: str
+
+
+def _dec(s: str) -> Decimal | None:
+    try:
+        return Decimal(s).normalize()
+    except InvalidOperation:
+        return None
+
+
+def _ascii_digits(s: str) -> str:
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in s)
+
+
+@lru_cache(maxsize=None)
+def _table() -> dict:
+    try:
+        return json.loads(embedded("numbers.json").read_text(encoding="utf-8"))["languages"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def number_words(lang: str) -> dict[str, int]:
+    return _table().get(lang, {}).get("words", {})
+
+
+#: languages that write a number word into a compound (čtyřměsíční, tausendste, четырёхмесячные)
+_COMPOUNDING = frozenset({"cs", "sk", "pl", "ru", "uk", "de", "nl", "sv", "nb", "fi", "hu", "sh", "sl"})
+
+
+@lru_cache(maxsize=None)
+def _prefixes(lang: str) -> tuple[tuple[str, int], ...]:
+    """Number words of at least four letters, longest first."""
+    words = {**number_words(lang), **_EXTRA_WORDS.get(lang, {})}
+    return tuple(sorted(((w, v) for w, v in words.items() if len(w) >= 4 and w.isalpha()), key=lambda x: -len(x[0])))
+
+
+def _prefix_value(word: str, lang: str) -> float | None:
+    """The number a compound starts with ('čtyřměsíční' -> 4), or None."""
+    if len(word) < 6:
+        return None
+    for w, v in _prefixes(lang):
+        if word.startswith(w):
+            return v
+    return None
+
+
+def _scale(word: str, lang: str) -> int | None:
+    """The power of ten a scale word after a number multiplies it by ('million' -> 6), or None."""
+    scales = _table().get(lang, {}).get("scales", {})
+    w = word.lower().rstrip(".")
+    best = None
+    for k, e in scales.items():
+        # an abbreviation (mil, mln, bn) must be the whole word; a longer key its beginning
+        if (w == k if len(k) <= 4 else w.startswith(k)) and (best is None or len(k) > best[0]):
+            best = (len(k), e)
+    return best[1] if best else None
+
+
+def _readings(raw: str, lang: str | None, liberal: bool) -> tuple[set[Decimal], Decimal | None, tuple[Decimal, ...]]:
+    """(values, the main reading, the parts) of one digit run."""
+    # ・ is the decimal mark in Japanese writing (1・5メートル); ， a full-width comma
+    s = _ascii_digits(raw).replace("\u2019", "'").replace("\u30fb", ".").replace("\uff0c", ",")
+    if re.search(r"[:/]|\d-\d|\d\.\d+\.\d", s) and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s):
+        # a date, time, score, fraction or range: its parts, each read as a number (3,000-6,000)
+        pieces = re.split(r"[:/\-]", s) if re.search(r"[:/\-]", s) else s.split(".")
+        parts = tuple(p for p in (_readings(x, lang, liberal)[1] for x in pieces if x) if p is not None)
+        return set(parts), None, parts
+    parts = ()
+    values: set[Decimal] = set()
+    point = lang in DECIMAL_POINT if lang else True
+    grouped = re.sub(r"[ \u00a0\u202f\u2009']", "", s)
+    readings: list[Decimal | None] = []
+    if re.fullmatch(r"\d+", grouped):
+        readings.append(_dec(grouped))
+    else:
+        m = re.fullmatch(r"(\d+)([.,])(\d+)", grouped)
+        if m:
+            a, sep, b = m.groups()
+            as_decimal, as_group = _dec(f"{a}.{b}"), (_dec(a + b) if len(b) == 3 and len(a) <= 3 else None)
+            own = sep == "." if point else sep == ","  # the language's decimal mark
+            if len(b) != 3 or as_group is None:
+                readings.append(as_decimal)  # 1,5 / 1.25: a decimal whatever the convention
+            else:
+                readings.append(as_decimal if own else as_group)
+                if liberal:
+                    readings.append(as_group if own else as_decimal)
+        else:
+            # several separators: the last one is the decimal mark if it differs from the rest
+            m = re.fullmatch(r"(\d{1,3}(?:([.,])\d{3})+)(?:([.,])(\d+))?", grouped)
+            if m and (m.group(3) is None or m.group(3) != m.group(2)):
+                whole = re.sub(r"[.,]", "", m.group(1))
+                readings.append(_dec(whole + ("." + m.group(4) if m.group(4) else "")))
+    main = readings[0] if readings else None
+    values.update(r for r in readings if r is not None)
+    return values, main, parts
+
+
+def find_numbers(text: str, lang: str | None, liberal: bool = False) -> list[Number]:
+    """The numbers of ``text`` (digits, CJK numerals, and spelled-out ones where ``liberal``),
+    each with its values; at most MAX_NUMBERS."""
+    out: list[Number] = []
+    compounds = _cjk_compounds(text) if lang in ("zh", "ja") or liberal else []
+    out.extend(compounds)
+    covered = {i for n in compounds for i in range(n.start, n.end)}
+    for m in (_SRC_NUM if liberal else _NUM).finditer(text):
+        if m.start(1) in covered:
+            continue
+        pieces = _pieces(m.start(1), m.group(1), lang)
+        if liberal and len(pieces) == 1 and re.search(r"\d[ \u00a0\u202f\u2009]\d", m.group(1)):
+            # a source's '30 000' supports a target's 30,000 and, split as English splits it, 30
+            pieces = pieces + _pieces(m.start(1), m.group(1), "en")
+        for start, raw in pieces:
+            if len(out) >= MAX_NUMBERS:
+                break
+            values, main, parts = _readings(raw, lang, liberal)
+            scaled = _scaled(text, start + len(raw), values, main, lang)
+            out.append(Number(start, start + len(raw), raw, frozenset(values | scaled), main, parts))
+    if liberal:
+        words = number_words(lang) if lang else {}
+        for m in _WORD.finditer(text):
+            if len(out) >= MAX_NUMBERS:
+                break
+            w = m.group().lower()
+            # 'hundred-run', 'five-match', 'three-dimensional': the number is one part of the word
+            for part in [w] + (re.split(r"[\-'\u2019]", w) if "-" in w else []):
+                v = words.get(part)
+                if v is None:
+                    v = _EXTRA_WORDS.get(lang, {}).get(part)
+                if v is None and lang in _COMPOUNDING:
+                    v = _prefix_value(part, lang)
+                if v is not None:
+                    d = Decimal(str(v)).normalize()
+                    out.append(Number(m.start(), m.end(), m.group(), frozenset({d} | _scaled(text, m.end(), {d}, d, lang)), d))
+                    break
+    if liberal:  # CJK numerals in a source (三, 十五); in a target they are mostly words (一部, 十分)
+        for m in _CJK_NUM.finditer(text):
+            v = _cjk_value(m.group())
+            if v is not None and len(out) < MAX_NUMBERS:
+                d = Decimal(v)
+                vals = {d} | _scaled(text, m.end(), {d}, d, lang)
+                if all(c in _CJK_DIGIT for c in m.group()):  # 六四 is June 4, 一二三 grades 1, 2, 3
+                    vals |= {Decimal(_CJK_DIGIT[c]) for c in m.group()}
+                out.append(Number(m.start(), m.end(), m.group(), frozenset(vals), d))
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+_CJK_COMPOUND = re.compile(r"\d+(?:\.\d+)?(?:[億亿万萬千]\d+(?:\.\d+)?)+[億亿万萬千]?|\d+(?:\.\d+)?(?:[億亿万萬千]){2,}")
+_CJK_POWER = {"千": 3, "万": 4, "萬": 4, "億": 8, "亿": 8}
+
+
+def _cjk_compounds(text: str) -> list[Number]:
+    """Numbers written with digits and CJK units inside them: 2億8600万 (286 million), 223万7841,
+    66万3千."""
+    out = []
+    for m in _CJK_COMPOUND.finditer(_ascii_digits(text)):
+        total, section, num = Decimal(0), Decimal(0), None
+        for tok in re.findall(r"\d+(?:\.\d+)?|[億亿万萬千]", m.group()):
+            if tok[0].isdigit():
+                num = Decimal(tok)
+            elif tok == "千":
+                section += (num if num is not None else 1) * 1000
+                num = None
+            else:
+                total += (section + (num or 0)) * Decimal(10) ** _CJK_POWER[tok]
+                section, num = Decimal(0), None
+        v = (total + section + (num or 0)).normalize()
+        out.append(Number(m.start(), m.end(), text[m.start():m.end()], frozenset({v}), v))
+    return out
+
+
+def _pieces(start: int, raw: str, lang: str | None) -> list[tuple[int, str]]:
+    """A digit run split at spaces that group no thousands: in a language that groups with
+    commas ('on April 3 410 bodies'), or where a group before a space has more than three digits
+    ('2019 200 people')."""
+    if not re.search(r"[ \u00a0\u202f\u2009]", raw) or (
+            lang not in DECIMAL_POINT and not re.search(r"\d{4}[ \u00a0\u202f\u2009]", raw)):
+        return [(start, raw)]
+    return [(start + m.start(), m.group()) for m in re.finditer(r"[^ \u00a0\u202f\u2009]+", raw)]
+
+
+def _plain(d: Decimal) -> str:
+    return format(d, "f")
+
+
+def _scaled(text: str, end: int, values: set[Decimal], main: Decimal | None, lang: str | None) -> set[Decimal]:
+    """The value times a scale word right after it ('1.5 million', '15万')."""
+    if main is None or lang is None:
+        return set()
+    m = re.match(r"\s?(?:多)?([^\W\d_]+\.?)", text[end:end + 24])
+    if not m:
+        return set()
+    word = m.group(1)
+    exp = _scale(word, lang)
+    if exp is None and lang in ("zh", "ja", "ko"):
+        exp = _scale(word[:1], lang)
+    if exp is None:
+        return set()
+    return {(v * (Decimal(10) ** exp)).normalize() for v in values}
+
+
+def _cjk_value(s: str) -> int | None:
+    """一 .. 九千九百九十九 (and digit strings like 二〇二二) as an integer; None if malformed."""
+    if all(c in _CJK_DIGIT for c in s):
+        return int("".join(str(_CJK_DIGIT[c]) for c in s)) if len(s) > 1 or s in _CJK_DIGIT else None
+    total, cur = 0, None
+    for c in s:
+        if c in _CJK_DIGIT:
+            cur = _CJK_DIGIT[c]
+        elif c in _CJK_UNIT:
+            total += (1 if cur is None else cur) * _CJK_UNIT[c]
+            cur = None
+        else:
+            return None
+    return total + (cur or 0)
+
+
+@dataclass
+class _Source:
+    """What one source supports: its numbers' values and texts, and what it says about them."""
+
+    values: set[Decimal]
+    texts: set[str]
+    months: set[int]
+    imperial: bool
+    pm: bool
+
+
+def _months(source: str, lang: str | None) -> set[int]:
+    low = source.lower()
+    out = set()
+    for code in ([lang] if lang in _MONTH_NAMES else []) + ["en"]:
+        names = _MONTH_NAMES[code]
+        for w in re.findall(r"[^\W\d_]+", low):
+            best = None
+            for i, keys in enumerate(names):
+                for k in (keys if isinstance(keys, tuple) else (keys,)):
+                    if w.startswith(k) and (best is None or len(k) > best[0]) and (len(k) > 2 or w == k or len(w) <= 4):
+                        best = (len(k), i + 1)
+            if best:
+                out.add(best[1])
+    return out
+
+
+#: what follows a number that makes it an hour (12 h, 12 Uhr, 12時) or a month (5月)
+_HOUR_AFTER = re.compile(r"\s?(?:h(?![^\W\d_])|hod|Uhr|uur|godz|час|год|heure|hora|ore\b|時|时|시)", re.IGNORECASE)
+_MILITARY_AFTER = re.compile(r"\s?(?:GMT|UTC|hours|hrs|h\b)")
+_MONTH_AFTER = re.compile(r"\s?(?:月|월)")
+#: a unit after a number that a translator may have converted (metric or imperial)
+_UNIT_AFTER = re.compile(r"[\s\u00a0]?(?:km|cm|mm|m\b|kg|g\b|t\b|l\b|ha\b|°|ft\b|lbs?\b|mph|oz\b|in\b|kilo|metr|meter|"
+                         r"mètre|metro|метр|кілометр|километр|mil|míl|mijl|meile|feet|foot|fuß|stop|inch|zoll|palc|pound|"
+                         r"pfund|liber|acre|hektar|гектар|gallon|litr|liter|литр|літр|tonn|тонн|stupn|grad|degree|градус|"
+                         r"公里|英里|千克|公斤|磅|米|厘米|英尺|度|キロ|メートル|マイル|ポンド|フィート|מטר|ק\"מ|ק״מ|קמ|קילו|מייל|"
+                         r"רגל|متر|كم|كيلو|ميل|قدم|رطل)", re.IGNORECASE)
+
+
+@dataclass
+class _Where:
+    """What surrounds one number of the target."""
+
+    after: str
+    before: str
+    pm: bool
+    in_date: bool = False
+
+
+def _value_ok(v: Decimal, src: _Source, at: _Where) -> bool:
+    """Whether one value of the target answers to something in the source."""
+    if v in src.values or v == 0:
+        return True
+    if v == v.to_integral():
+        hour = at.in_date or bool(_HOUR_AFTER.match(at.after))
+        if 13 <= v <= 24 and hour and src.pm and (v - 12) in src.values:
+            return True  # 15:30, 15 h for 3:30 p.m.
+        if 1 <= v <= 12 and at.pm and (v + 12) in src.values:
+            return True  # 3 p.m. for 15 Uhr
+        if v <= 24 and hour and v * 100 in src.values:
+            return True  # 12:00 for 1200 GMT
+        if 1 <= v <= 12 and (at.in_date or _MONTH_AFTER.match(at.after)) and v in src.months:
+            return True  # 5 in a date, or 5月, for May
+        years = [y for y in src.values if 1000 <= y <= 2100 and y == y.to_integral()]
+        if v < 100 and (v % 10 == 0 or at.before.endswith(("'", "\u2019"))) and any(y % 100 == v for y in years):
+            return True  # '95, the 90s, for 1995, 1990
+        if 1 <= v <= 21 and any(y // 100 + 1 == v for y in years) and not at.after[:1].isdigit():
+            return True  # the 20th century for the 1960s
+        if 1000 <= v <= 2100:
+            if v % 10 == 0 and v % 100 in src.values:
+                return True  # 1960 for the 60s
+            if v % 100 == 0 and (v // 100 + 1) in src.values:
+                return True  # the 1800s for the 19th century
+        if 100 <= v <= 2400 and v % 100 < 60 and _MILITARY_AFTER.match(at.after) and (v // 100) in src.values:
+            return True  # 1200 GMT for 12:00
+    if src.imperial and v > 0 and _UNIT_AFTER.match(at.after):
+        fv = float(v)
+        for x in src.values:
+            fx = float(x)
+            if fx <= 0:
+                continue
+            if any(abs(fv - fx * f) <= 0.05 * fx * f or abs(fv - fx / f) <= 0.05 * fx / f for f in _CONVERSIONS):
+                return True  # a converted unit: 790 km for 491 miles
+            if abs(fv - (fx - 32) * 5 / 9) <= 1.0 or abs(fv - (fx * 9 / 5 + 32)) <= 1.0:
+                return True  # °C for °F
+    return False
+
+
+def _supported(t: Number, src: _Source, at: _Where) -> bool:
+    if t.text in src.texts or _ascii_digits(t.text) in src.texts:
+        return True
+    clock = re.fullmatch(r"(\d{1,2})[.:h](\d{2})", _ascii_digits(t.text))
+    if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:
+        # 20.30 is a time in Dutch, Turkish, Finnish as often as a decimal
+        hh, mm = Decimal(clock.group(1)), Decimal(clock.group(2))
+        inner = _Where(at.after, at.before, at.pm, in_date=True)
+        if _value_ok(hh, src, inner) and _value_ok(mm, src, inner):
+            return True
+    if t.main is None:
+        # a date, time or range: each part must be there
+        inner = _Where(at.after, at.before, at.pm, in_date=True)
+        return bool(t.parts) and all(_value_ok(p, src, inner) for p in t.parts)
+    return any(_value_ok(v, src, at) for v in t.values)
+
+
+def compare(target: str, source: str, lang: str | None, source_lang: str | None) -> list[Mismatch]:
+    """The target's numbers that no reading of the source's numbers supports."""
+    tnums = [n for n in find_numbers(target, lang) if n.text.strip()]
+    if not tnums:
+        return []
+    snums = find_numbers(source, source_lang, liberal=True)
+    values: set[Decimal] = set()
+    for n in snums:
+        values |= n.values
+        clock = re.fullmatch(r"(\d{1,2})[.:](\d{2})", _ascii_digits(n.text))
+        if clock:  # 5.30pm: an hour and its minutes, not 5.3
+            values |= {Decimal(clock.group(1)), Decimal(clock.group(2))}
+    for m in _WORD.finditer(source):
+        exp = _scale(m.group(), source_lang) if source_lang else None
+        if exp is not None and exp >= 3:  # 'milion korun', 'a million': one million
+            values |= {Decimal(1), Decimal(10) ** exp}
+    src = _Source(values, {n.text for n in snums} | {_ascii_digits(n.text) for n in snums},
+                  _months(source, source_lang), bool(_IMPERIAL.search(source) or _IMPERIAL.search(target)),
+                  bool(_PM.search(source)))
+    target_pm = bool(_PM.search(target))
+    bad = [t for t in tnums if not _supported(t, src, _Where(target[t.end:t.end + 16], target[max(0, t.start - 2):t.start],
+                                                             target_pm))]
+    if not bad:
+        return []
+    # the source's numbers no target number accounts for: what a changed number was meant to be
+    tvals: set[Decimal] = set()
+    for t in tnums:
+        if t not in bad:
+            tvals |= t.values
+    spare = [s for s in snums if not (s.values & tvals) and s.main is not None]
+    out = []
+    for t in bad:
+        meant = _closest(t, spare, len(bad) == 1 and len(spare) == 1)
+        if meant is not None:
+            note = f"the source has {meant.text}" + ("" if meant.text == _format(meant.main, lang) else
+                                                    f" ({_format(meant.main, lang)})") + f", not {t.text}"
+        else:
+            note = f"the source has no {t.text}"
+        out.append(Mismatch(t, meant, note))
+    return out
+
+
+def _closest(t: Number, spare: list[Number], alone: bool) -> Number | None:
+    """The spare source number ``t`` most likely stands for, or None when none is like it: the
+    same digits in another order (54 for 45), one digit wrong, added or dropped (a longer number:
+    two), or the same digits at another magnitude (500 for 50, 25 for 2.5). Any digit is one
+    edit from any other, so a one-digit number needs ``alone``: the only unsupported number of
+    the target and the only spare one of the source. A number merely present in the source is
+    no fix: the target's may be an addition, not a change."""
+    td = re.sub(r"\D", "", _ascii_digits(t.text)).lstrip("0") or "0"
+    best = None
+    for s in spare:
+        sd = re.sub(r"\D", "", _plain(s.main)).lstrip("0") or "0"
+        same = sorted(td) == sorted(sd)
+        d = _lev(td, sd)
+        scaled = td.rstrip("0") == sd.rstrip("0")
+        longest = max(len(td), len(sd))
+        if not (same or scaled or (longest > 1 or alone) and d <= (1 if longest <= 3 else 2)):
+            continue
+        key = (not same and not scaled, d, s.start)
+        if best is None or key < best[0]:
+            best = (key, s)
+    return best[1] if best else None
+
+
+def _lev(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+#: thousands separator per language (the decimal mark is the other of . and ,)
+_GROUP = {"de": ".", "es": ".", "it": ".", "pt": ".", "nl": ".", "tr": ".", "id": ".", "vi": ".", "da": ".",
+          "ro": ".", "sl": ".", "sh": ".", "el": "."}
+
+
+def format_number(value: Decimal | None, lang: str | None, like: str = "") -> str:
+    """``value`` written the way the target language writes numbers (grouping only above 9,999,
+    as most style guides do; ``like``: the target's own writing, whose grouping is kept)."""
+    return _format(value, lang, like)
+
+
+def _format(value: Decimal | None, lang: str | None, like: str = "") -> str:
+    if value is None:
+        return ""
+    point = lang in DECIMAL_POINT if lang else True
+    sign, digits = ("-" if value < 0 else ""), _plain(abs(value))
+    whole, _, frac = digits.partition(".")
+    group = "," if point else _GROUP.get(lang or "", "\u00a0")
+    if re.search(r"\d[ \u00a0\u202f]\d{3}", like):
+        group = re.search(r"\d([ \u00a0\u202f])\d{3}", like).group(1)
+    if len(whole) > 4:
+        whole = f"{int(whole):,}".replace(",", group)
+    return sign + whole + (("." if point else ",") + frac if frac else "")
+
+
+__all__ = ["Number", "Mismatch", "find_numbers", "compare", "format_number", "number_words", "MAX_NUMBERS"]

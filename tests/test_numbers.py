@@ -1,0 +1,99 @@
+"""The source-aware number check (checker.numbers, signals/number.py): a number of the target that
+no reading of the source supports is reported with the source's number as its fix; the ways
+translators legitimately rewrite numbers are not."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from checker import Checker
+from checker.numbers import MAX_NUMBERS, compare, find_numbers, format_number
+
+
+def _flags(target: str, source: str, lang: str, source_lang: str = "en") -> list[tuple[str, str | None]]:
+    return [(m.number.text, m.meant.text if m.meant else None) for m in compare(target, source, lang, source_lang)]
+
+
+@pytest.mark.parametrize("target,source,lang,expected", [
+    ("Nach 54 Minuten fiel das Tor.", "The goal came after 45 minutes.", "de", [("54", "45")]),
+    ("V roce 2021 se to stalo.", "It happened in 2012.", "cs", [("2021", "2012")]),
+    ("Inflace byla 25 %.", "Inflation was 2.5%.", "cs", [("25", "2.5")]),
+    ("1.500 Menschen kamen.", "150 people came.", "de", [("1.500", "150")]),
+])
+def test_a_changed_number_is_reported_with_the_number_the_source_has(target, source, lang, expected):
+    assert _flags(target, source, lang) == expected
+
+
+@pytest.mark.parametrize("target,source,lang", [
+    ("1.500 Menschen kamen.", "1,500 people came.", "de"),          # thousands separators by locale
+    ("Es waren 1,5 Millionen.", "It was 1.5 million.", "de"),       # decimal mark by locale
+    ("Přišlo 1 500 000 lidí.", "1.5 million people came.", "cs"),   # a scale word, a space group
+    ("Drei Menschen, also 3.", "Three people.", "de"),               # a spelled-out source number
+    ("Am 1.5.2022 begann es.", "It began on May 1, 2022.", "de"),     # a month the source names
+    ("Um 15:30 Uhr.", "At 3:30 p.m.", "de"),                         # a 24-hour clock
+    ("In den 90er Jahren.", "In the 1990s.", "de"),                  # a two-digit decade
+    ("Během 60. let 20. století.", "Throughout the 1960s.", "cs"),   # the century of a year
+    ("Dopadlo 15 cm srážek.", "6 inches of rainfall fell.", "cs"),   # a converted unit
+    ("Um 12:00 Uhr GMT.", "At 1200 GMT.", "de"),                     # military time
+    ("有 15万人。", "150,000 people.", "zh"),                          # a CJK scale
+    ("Die 1,500 Menschen.", "The 1,500 people.", "de"),              # copied verbatim: never reported
+    ("Die Partnerschaft mit 100 Runs.", "A hundred-run partnership.", "de"),  # part of a hyphenated word
+])
+def test_numbers_rewritten_the_way_translators_do_are_not_reported(target, source, lang):
+    assert _flags(target, source, lang) == []
+
+
+def test_a_number_inside_a_name_is_not_compared():
+    assert _flags("Der G7-Gipfel und der A320.", "The summit.", "de") == []
+
+
+def test_digits_of_other_scripts_are_numbers():
+    assert find_numbers("٣ أيام", "ar")[0].main == Decimal(3)
+    assert _flags("٤ أيام", "3 days", "ar") == [("٤", "3")]
+
+
+def test_the_fix_is_written_the_way_the_target_language_writes_numbers():
+    assert format_number(Decimal("1500000.5"), "cs") == "1\u00a0500\u00a0000,5"
+    assert format_number(Decimal("12345.5"), "de") == "12.345,5"
+    assert format_number(Decimal("12345.5"), "en") == "12,345.5"
+    assert format_number(Decimal("1500"), "de") == "1500"  # no grouping below 10,000
+
+
+def test_work_per_side_is_bounded():
+    text = " ".join(str(i) for i in range(10 * MAX_NUMBERS))
+    assert len(find_numbers(text, "en")) == MAX_NUMBERS
+
+
+def test_the_checker_reports_a_number_kind_with_the_source_fix():
+    chk = Checker(lang="de")
+    rep = chk.check("Nach 54 Minuten fiel das Tor.", source="The goal came after 45 minutes.", source_lang="en")
+    a = [x for x in rep.anomalies if x.kind == "number"]
+    assert [(x.text, x.suggestions[0].text) for x in a] == [("54", "45")]
+    assert "45" in a[0].reason and a[0].score == chk.detector.number_score
+
+
+def test_without_a_source_numbers_are_not_judged():
+    rep = Checker(lang="de").check("Nach 54 Minuten fiel das Tor.")
+    assert not [x for x in rep.anomalies if x.kind == "number"]
+
+
+@pytest.mark.parametrize("target,source,lang,source_lang", [
+    ("2億8600万ポンド", "£286 million", "ja", "en"),            # digits with CJK units inside
+    ("66万3千人", "663,000 people", "ja", "en"),
+    ("3,000-6,000K", "3000-6000К", "en", "ru"),                   # a range of grouped numbers
+    ("on April 3 410 bodies", "3 квітня 410 тіл", "en", "uk"),   # English groups with commas, not spaces
+    ("2 or 3 times a day", "１日に２，３回", "en", "ja"),            # a full-width comma between two numbers
+])
+def test_numbers_are_read_whole_as_their_language_writes_them(target, source, lang, source_lang):
+    assert _flags(target, source, lang, source_lang) == []
+
+
+def test_a_wrong_cjk_compound_number_is_reported():
+    assert _flags("1億9990万742回", "109,990,742 doses", "ja") == [("1億9990万742", "109,990,742")]
+
+
+def test_a_space_grouped_source_number_supports_the_target_either_way():
+    src = "Близько 30 000 грн, тел. 729 725 522"
+    assert _flags("About 30 000 UAH, tel. 729 725 522", src, "en", "uk") == []
+    assert _flags("About 30,000 UAH, tel. 729 725 522", src, "en", "uk") == []
