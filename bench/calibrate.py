@@ -396,7 +396,7 @@ def main() -> None:
     out = Path(args.out)
     if out.exists():  # keep what other calibrations wrote (bench/calibrate_context.py)
         old = json.loads(out.read_text())
-        cfg = {**{k: v for k, v in old.items() if k in ("context", "suggester_cm")}, **cfg}
+        cfg = {**{k: v for k, v in old.items() if k in ("context", "suggester_cm", "number_score", "name_score")}, **cfg}
         # thresholds fitted by another bench on data this one does not read (sh: bench/flores_sr.py)
         for lang in FITTED_ELSEWHERE:
             if lang in old.get("thresholds", {}) and lang not in cfg["thresholds"]:

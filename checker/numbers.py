@@ -255,14 +255,14 @@ def _cjk_compounds(text: str) -> list[Number]:
     out = []
     for m in _CJK_COMPOUND.finditer(_ascii_digits(text)):
         total, section, num = Decimal(0), Decimal(0), None
-        for tok in re.findall(r"\d+(?:\.\d+)?|[億亿万萬千]", m.group()):
+        for tok in re.findall(r"\d+(?:\.\d+)?|[億亿万萬千]+", m.group()):
             if tok[0].isdigit():
                 num = Decimal(tok)
             elif tok == "千":
                 section += (num if num is not None else 1) * 1000
                 num = None
-            else:
-                total += (section + (num or 0)) * Decimal(10) ** _CJK_POWER[tok]
+            else:  # units in a row multiply: 万亿 is 10^12
+                total += (section + (num or 0)) * Decimal(10) ** sum(_CJK_POWER[c] for c in tok)
                 section, num = Decimal(0), None
         v = (total + section + (num or 0)).normalize()
         out.append(Number(m.start(), m.end(), text[m.start():m.end()], frozenset({v}), v))
@@ -279,6 +279,18 @@ def _pieces(start: int, raw: str, lang: str | None) -> list[tuple[int, str]]:
     return [(start + m.start(), m.group()) for m in re.finditer(r"[^ \u00a0\u202f\u2009]+", raw)]
 
 
+_ROMAN = re.compile(r"(?=[IVX]{2,6}$)X{0,3}(?:IX|IV|V?I{0,3})")
+
+
+def _roman(s: str) -> int:
+    vals = {"I": 1, "V": 5, "X": 10}
+    return sum(-vals[a] if vals[a] < vals[b] else vals[a] for a, b in zip(s, s[1:])) + vals[s[-1]]
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", _ascii_digits(s))
+
+
 def _plain(d: Decimal) -> str:
     return format(d, "f")
 
@@ -292,8 +304,15 @@ def _scaled(text: str, end: int, values: set[Decimal], main: Decimal | None, lan
         return set()
     word = m.group(1)
     exp = _scale(word, lang)
-    if exp is None and lang in ("zh", "ja", "ko"):
-        exp = _scale(word[:1], lang)
+    if lang in ("zh", "ja", "ko"):
+        # units one after another multiply: 万亿 is 10^12 (1.77万亿元)
+        exps = []
+        for ch in word[:2]:
+            e = _scale(ch, lang)
+            if e is None:
+                break
+            exps.append(e)
+        exp = sum(exps) if exps else exp
     if exp is None:
         return set()
     return {(v * (Decimal(10) ** exp)).normalize() for v in values}
@@ -343,12 +362,12 @@ def _months(source: str, lang: str | None) -> set[int]:
 
 
 #: what follows a number that makes it an hour (12 h, 12 Uhr, 12時) or a month (5月)
-_HOUR_AFTER = re.compile(r"\s?(?:h(?![^\W\d_])|hod|Uhr|uur|godz|час|год|heure|hora|ore\b|時|时|시)", re.IGNORECASE)
+_HOUR_AFTER = re.compile(r"\s?(?::\s?\d\d|h(?![^\W\d_])|hod|Uhr|uur|godz|час|год|heure|hora|ore\b|時|时|시)", re.IGNORECASE)
 _MILITARY_AFTER = re.compile(r"\s?(?:GMT|UTC|hours|hrs|h\b)")
 _MONTH_AFTER = re.compile(r"\s?(?:月|월)")
 #: a unit after a number that a translator may have converted (metric or imperial)
 _UNIT_AFTER = re.compile(r"[\s\u00a0]?(?:km|cm|mm|m\b|kg|g\b|t\b|l\b|ha\b|°|ft\b|lbs?\b|mph|oz\b|in\b|kilo|metr|meter|"
-                         r"mètre|metro|метр|кілометр|километр|mil|míl|mijl|meile|feet|foot|fuß|stop|inch|zoll|palc|pound|"
+                         r"mètre|metro|metar|метр|кілометр|километр|mil|míl|mijl|meile|feet|foot|fuß|stop|inch|zoll|palc|pound|"
                          r"pfund|liber|acre|hektar|гектар|gallon|litr|liter|литр|літр|tonn|тонн|stupn|grad|degree|градус|"
                          r"公里|英里|千克|公斤|磅|米|厘米|英尺|度|キロ|メートル|マイル|ポンド|フィート|מטר|ק\"מ|ק״מ|קמ|קילו|מייל|"
                          r"רגל|متر|كم|كيلو|ميل|قدم|رطل)", re.IGNORECASE)
@@ -379,7 +398,8 @@ def _value_ok(v: Decimal, src: _Source, at: _Where) -> bool:
         if 1 <= v <= 12 and (at.in_date or _MONTH_AFTER.match(at.after)) and v in src.months:
             return True  # 5 in a date, or 5月, for May
         years = [y for y in src.values if 1000 <= y <= 2100 and y == y.to_integral()]
-        if v < 100 and (v % 10 == 0 or at.before.endswith(("'", "\u2019"))) and any(y % 100 == v for y in years):
+        if v < 100 and (v % 10 == 0 or at.before.endswith(("'", "\u2019")) or at.after[:1] == "年") \
+                and any(y % 100 == v for y in years):
             return True  # '95, the 90s, for 1995, 1990
         if 1 <= v <= 21 and any(y // 100 + 1 == v for y in years) and not at.after[:1].isdigit():
             return True  # the 20th century for the 1960s
@@ -404,7 +424,8 @@ def _value_ok(v: Decimal, src: _Source, at: _Where) -> bool:
 
 
 def _supported(t: Number, src: _Source, at: _Where) -> bool:
-    if t.text in src.texts or _ascii_digits(t.text) in src.texts:
+    if t.text in src.texts or _ascii_digits(t.text) in src.texts or (
+            not t.text.isdigit() and _digits(t.text) in src.texts):
         return True
     clock = re.fullmatch(r"(\d{1,2})[.:h](\d{2})", _ascii_digits(t.text))
     if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:
@@ -413,6 +434,10 @@ def _supported(t: Number, src: _Source, at: _Where) -> bool:
         inner = _Where(at.after, at.before, at.pm, in_date=True)
         if _value_ok(hh, src, inner) and _value_ok(mm, src, inner):
             return True
+    frac = re.fullmatch(r"(\d)/(\d{1,2})", _ascii_digits(t.text))
+    if frac and 0 < int(frac.group(1)) < int(frac.group(2)) and _value_ok(
+            (Decimal(frac.group(1)) / Decimal(frac.group(2))).normalize(), src, at):
+        return True  # 1/2 for half
     if t.main is None:
         # a date, time or range: each part must be there
         inner = _Where(at.after, at.before, at.pm, in_date=True)
@@ -432,25 +457,40 @@ def compare(target: str, source: str, lang: str | None, source_lang: str | None)
         clock = re.fullmatch(r"(\d{1,2})[.:](\d{2})", _ascii_digits(n.text))
         if clock:  # 5.30pm: an hour and its minutes, not 5.3
             values |= {Decimal(clock.group(1)), Decimal(clock.group(2))}
+        if re.match(r"[時时点]半", source[n.end:n.end + 2]):
+            values.add(Decimal(30))  # 8時半: half past eight
+        if n.main is not None and n.main < 100 and source[n.end:n.end + 1] == "年":
+            values |= {n.main + 2000, n.main + 1900}  # 22年度: fiscal 2022
+        if n.main is None and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2}", _ascii_digits(n.text)):
+            yy = n.parts[-1]
+            values |= {yy + 2000, yy + 1900}  # 12.1.21: 2021
     for m in _WORD.finditer(source):
         exp = _scale(m.group(), source_lang) if source_lang else None
         if exp is not None and exp >= 3:  # 'milion korun', 'a million': one million
             values |= {Decimal(1), Decimal(10) ** exp}
-    src = _Source(values, {n.text for n in snums} | {_ascii_digits(n.text) for n in snums},
+        if _ROMAN.fullmatch(m.group()):  # World War II, Part III
+            values.add(Decimal(_roman(m.group())))
+    texts = {n.text for n in snums} | {_ascii_digits(n.text) for n in snums}
+    # numbers side by side (an identifier: E 95 01) may be written as one (E 95.01)
+    texts |= {_digits(a.text) + _digits(b.text) for a, b in zip(snums, snums[1:])
+              if a.end < b.start and source[a.end:b.start] == " "}
+    src = _Source(values, texts,
                   _months(source, source_lang), bool(_IMPERIAL.search(source) or _IMPERIAL.search(target)),
                   bool(_PM.search(source)))
     target_pm = bool(_PM.search(target))
     bad = [t for t in tnums if not _supported(t, src, _Where(target[t.end:t.end + 16], target[max(0, t.start - 2):t.start],
                                                              target_pm))]
+    out = _broken(target, tnums, bad, snums)
+    gone = {id(x) for m in out for x in tnums if m.number.start <= x.start < m.number.end}
+    bad = [t for t in bad if id(t) not in gone]
     if not bad:
-        return []
+        return out
     # the source's numbers no target number accounts for: what a changed number was meant to be
     tvals: set[Decimal] = set()
     for t in tnums:
         if t not in bad:
             tvals |= t.values
     spare = [s for s in snums if not (s.values & tvals) and s.main is not None]
-    out = []
     for t in bad:
         meant = _closest(t, spare, len(bad) == 1 and len(spare) == 1)
         if meant is not None:
@@ -459,6 +499,25 @@ def compare(target: str, source: str, lang: str | None, source_lang: str | None)
         else:
             note = f"the source has no {t.text}"
         out.append(Mismatch(t, meant, note))
+    return sorted(out, key=lambda m: m.number.start)
+
+
+def _broken(target: str, tnums: list[Number], bad: list[Number], snums: list[Number]) -> list[Mismatch]:
+    """A source number the target writes broken in two by a space after its group mark
+    ('3, 126', '9, 680 yen' for 3,126 and 9,680): one mismatch over both pieces, the whole number
+    its fix (the pieces alone would each get a wrong one)."""
+    out = []
+    bad_ids = {id(t) for t in bad}
+    for a, b in zip(tnums, tnums[1:]):
+        if id(a) not in bad_ids or not re.fullmatch(r"[,.\uff0c] ", target[a.end:b.start]):
+            continue
+        if a.main is None or b.main is None or not re.fullmatch(r"\d{3}", _ascii_digits(b.text)) or len(a.text) > 3:
+            continue
+        whole = a.main * 1000 + b.main
+        meant = next((s for s in snums if whole in s.values), None)
+        if meant is not None:
+            span = Number(a.start, b.end, target[a.start:b.end], frozenset({whole}), whole)
+            out.append(Mismatch(span, meant, f"the source has {meant.text}: '{span.text}' is one number broken by a space"))
     return out
 
 
@@ -515,7 +574,8 @@ def _format(value: Decimal | None, lang: str | None, like: str = "") -> str:
     group = "," if point else _GROUP.get(lang or "", "\u00a0")
     if re.search(r"\d[ \u00a0\u202f]\d{3}", like):
         group = re.search(r"\d([ \u00a0\u202f])\d{3}", like).group(1)
-    if len(whole) > 4:
+    # group above 9,999 (most style guides), or wherever the target's own writing groups
+    if len(whole) > 4 or (len(whole) > 3 and re.search(r"\d[,.\u00a0\u202f ]\s?\d{3}(?!\d)", like)):
         whole = f"{int(whole):,}".replace(",", group)
     return sign + whole + (("." if point else ",") + frac if frac else "")
 

@@ -80,6 +80,8 @@ class Suggester:
                 a.suggestions = []
             elif "number" in ev:  # the source's number, in the target's writing
                 a.suggestions = [Suggestion(ev["number"]["fix"], 0.9)] if ev["number"]["fix"] else []
+            elif "name" in ev:  # the source's spelling
+                a.suggestions = [Suggestion(ev["name"]["fix"], 0.9)]
             elif "mojibake" in ev:
                 a.suggestions = [Suggestion(ev["mojibake"], 0.9)]
             elif ev.get("script", {}).get("anomaly") == "control":

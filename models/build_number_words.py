@@ -48,7 +48,7 @@ _MORPH: dict = {}
 #: by hand: num2words's own words for 10**9 are two words in es and pt ('mil millones'), one of
 #: which means a thousand.
 SCALES = {
-    "en": {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "bn": 9, "mln": 6},
+    "en": {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "bn": 9, "mln": 6, "decade": 1},
     "de": {"tausend": 3, "million": 6, "milliarde": 9, "mio": 6, "mrd": 9, "billion": 12},
     "cs": {"tisíc": 3, "milion": 6, "miliard": 9, "mil": 6, "mld": 9},
     "sk": {"tisíc": 3, "milión": 6, "miliard": 9, "mil": 6, "mld": 9},
