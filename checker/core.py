@@ -9,6 +9,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from .assets import embedded
 from .detector import Detector
+from .glossary import EMPTY, Glossary, read_glossary
 from .document import Document
 from .errors import ModelError, probability
 from .languages import normalize_lang
@@ -93,7 +94,9 @@ class Checker:
     >>> Checker(lang="en").check("The the cat sat.").anomalies[0].kind
     'repetition'
 
-    ``allowlist``: words never to flag (a single string is one word); ``threshold``: the minimum
+    ``allowlist``: words never to flag (a single string is one word); ``glossary``: a TSV or TBX
+    file (or a ``checker.glossary.Glossary``) of source terms and the target terms a translation
+    with its source must use (kind ``term``); ``threshold``: the minimum
     score to report, in [0, 1] (default: calibrated per language; anything else is a UsageError).
     Models load once per language and stay loaded for the Checker's life.
     """
@@ -101,12 +104,14 @@ class Checker:
     def __init__(self, lang: str | None = "en", model: str | LanguageModel | None = "ngram",
                  pipeline: Sequence[str] = DEFAULT_PIPELINE, allowlist: Iterable[str] = (),
                  threshold: float | None = None, detector: str | None = None,
-                 suggestions: int = 5, context_model: str | None = "none"):
+                 suggestions: int = 5, context_model: str | None = "none",
+                 glossary: "str | os.PathLike | Glossary | None" = None):
         #: what a worker process needs to build the same Checker (Checker.pipe with n_process > 1)
         self.init_kwargs = {"lang": lang, "model": model, "pipeline": tuple(pipeline),
                             "allowlist": [allowlist] if isinstance(allowlist, str) else list(allowlist),
                             "threshold": threshold, "detector": detector, "suggestions": suggestions,
-                            "context_model": context_model}
+                            "context_model": context_model,
+                            "glossary": str(glossary) if isinstance(glossary, (str, os.PathLike)) else glossary}
         self.lang = normalize_lang(lang) if lang else None
         self.model = model
         self.context_model = context_model
@@ -115,6 +120,9 @@ class Checker:
         if isinstance(allowlist, str):  # one word, not its letters
             allowlist = [allowlist]
         self.allowlist = frozenset(norm(w) for w in allowlist)
+        #: the user's glossary (checker.glossary): a path (TSV or TBX) or a Glossary
+        self.glossary = (read_glossary(glossary) if isinstance(glossary, (str, os.PathLike))
+                         else glossary if glossary is not None else EMPTY)
         self.detector = Detector.load(detector)
         self.threshold = None if threshold is None else probability("threshold", threshold)
         self.n_suggestions = suggestions
@@ -135,7 +143,7 @@ class Checker:
 
     def _load(self, lang: str):
         res = Resources(lang=lang, lm=load_lm(self.model, lang), allowlist=self.allowlist,
-                        cm=load_context_model(self.context_model))
+                        cm=load_context_model(self.context_model), glossary=self.glossary)
         signals = [get_signal(n)(res) for n in self.pipeline]
         return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions,
                                         cm_weights=self.detector.extra.get("suggester_cm"))
@@ -183,7 +191,7 @@ class Checker:
             lex += f"+{morph}"
         return Signature(checker=__version__, lang=lang, lm=lm, lex=lex, tr=bundle_digest(), det=self.detector.digest,
                          thr=thr, signals=self.pipeline, allow=allowlist_digest(self.allowlist),
-                         ctx="file" if file_context else "line")
+                         ctx="file" if file_context else "line", gloss=self.glossary.digest())
 
     def annotate(self, text: str, source: str | None = None, source_lang: str | None = None,
                  lang: str | None = None, context: Mapping[str, int] | None = None) -> Document:

@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 from .document import SimpleTokenizer, simple_tokenizer
+from .glossary import EMPTY, Glossary
 from .languages import UNSEGMENTED, scripts_of
 from .lexicon import ForeignIndex, Lexicon, get_foreign_index, get_lexicon
 from .lm.base import LanguageModel
@@ -21,6 +22,8 @@ class Resources:
     allowlist: frozenset[str] = field(default_factory=frozenset)
     #: a sentence-level neural model (checker.lm.hf.ContextModel) or None
     cm: Optional["ContextModel"] = None
+    #: the user's glossary (checker.glossary), empty by default
+    glossary: "Glossary" = field(default_factory=lambda: EMPTY)
 
     @cached_property
     def lexicon(self) -> Lexicon:

@@ -3,10 +3,10 @@ command-line flags, then the nearest `.checker.toml` or `[tool.checker]` in `pyp
 the defaults.
 
 Invariants: every shell accepts the same model options (``lang``, ``model``, ``context_model``,
-``allowlist``, ``threshold``, ``file_context``) from the same places with the same precedence (a
+``allowlist``, ``glossary``, ``threshold``, ``file_context``) from the same places with the same precedence (a
 flag given on the command line wins over the config file, which wins over the default); every
 value is validated where it enters (a threshold or fail_at outside [0, 1], NaN included, is a
-UsageError naming the file or flag); config paths (``allowlist``) are relative to the config file.
+UsageError naming the file or flag); config paths (``allowlist``, ``glossary``) are relative to the config file.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ DEFAULT_FAIL_AT = 0.5
 
 #: config key -> the type it must have
 CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
-    "lang": str, "model": str, "context_model": str, "allowlist": str, "threshold": (int, float),
+    "lang": str, "model": str, "context_model": str, "allowlist": str, "glossary": str, "threshold": (int, float),
     "fail_at": (int, float), "file_context": bool,
 }
 
@@ -33,6 +33,7 @@ class Settings:
     model: str = "ngram"
     context_model: str = "none"
     allowlist: str | None = None  # path of a word list
+    glossary: str | None = None  # path of a TSV or TBX glossary (checker.glossary)
     threshold: float | None = None  # None: calibrated per language
     fail_at: float = DEFAULT_FAIL_AT  # hook exit status / service verdict
     file_context: bool = True
@@ -40,12 +41,14 @@ class Settings:
     config: Path | None = field(default=None, compare=False)
 
     def checker_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for Checker(), the allowlist read from its file."""
+        """Keyword arguments for Checker(), the allowlist and glossary read from their files."""
+        from .glossary import read_glossary
         from .io import read_allowlist
 
         allow = read_allowlist(self.allowlist) if self.allowlist else []
         return {"lang": self.lang, "model": self.model, "context_model": self.context_model,
-                "allowlist": allow, "threshold": self.threshold}
+                "allowlist": allow, "threshold": self.threshold,
+                "glossary": read_glossary(self.glossary) if self.glossary else None}
 
     @classmethod
     def resolve(cls, flags: dict[str, Any] | None = None, start: str | os.PathLike | None = None,
@@ -76,6 +79,9 @@ def add_model_options(p, lang_help: str = "target language code (default: config
                    help="neural model for words wrong in context and fill-ins: 'none' (default), 'embedded' "
                         "(models/mlm), or a masked LM's hub id or directory (needs the neural extra)")
     p.add_argument("--allowlist", default=None, help="file of words never to flag, one per line, # comments")
+    p.add_argument("--glossary", default=None,
+                   help="TSV (source<TAB>target[<TAB>src_lang<TAB>tgt_lang]) or TBX file of terms a translation "
+                        "must use; checked where a source is given")
     p.add_argument("--threshold", type=lambda v: probability("--threshold", v), default=None,
                    help="minimum score to report, 0-1 (default: calibrated per language)")
     p.add_argument("--no-file-context", dest="file_context", action="store_const", const=False, default=None,
@@ -128,8 +134,9 @@ def validate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             kind = "a number" if k in ("fail_at", "threshold") else "true or false" if want is bool else "a string"
             raise UsageError(f"{path}: {k} must be {kind}")
         out[k] = probability(f"{path}: {k}", v) if k in ("fail_at", "threshold") else v
-    if "allowlist" in out:
-        out["allowlist"] = str(path.parent / out["allowlist"])
+    for k in ("allowlist", "glossary"):
+        if k in out:
+            out[k] = str(path.parent / out[k])
     return out
 
 

@@ -4,8 +4,9 @@ own settings (sacrebleu's ``Signature`` is the model), so any number can be repr
 Invariants: ``Signature.parse(str(sig)) == sig``; two runs whose signatures are equal give the same
 anomalies and scores for the same text; every setting that changes a score has a field — version,
 language, language model (+ context model), lexicon (+ full-form dictionary), translators'
-statistics, detector weights, threshold, signals, allowlist (a hash of its normalised words) and
-context mode (``file``: a line is judged with its document's word counts; ``line``: alone).
+statistics, detector weights, threshold, signals, allowlist (a hash of its normalised words),
+context mode (``file``: a line is judged with its document's word counts; ``line``: alone) and the
+glossary (a hash of its entries; rendered only when one is given).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable
 
 #: the rendered order; a field's name is its key in the string
-_KEYS = ("checker", "lang", "lm", "lex", "tr", "det", "thr", "signals", "allow", "ctx")
+_KEYS = ("checker", "lang", "lm", "lex", "tr", "det", "thr", "signals", "allow", "ctx", "gloss")
 
 
 def allowlist_digest(words: Iterable[str]) -> str:
@@ -37,21 +38,23 @@ class Signature:
     signals: tuple[str, ...]
     allow: str = "none"  # allowlist_digest()
     ctx: str = "file"  # "file" or "line"
+    gloss: str = "none"  # Glossary.digest()
 
     def __str__(self) -> str:
         vals = {**asdict(self), "thr": f"{self.thr:.3f}", "signals": "+".join(self.signals)}
-        return "|".join(f"{k}:{vals[k]}" for k in _KEYS)
+        # a glossary is rendered only when there is one: signatures without stay as they were
+        return "|".join(f"{k}:{vals[k]}" for k in _KEYS if k != "gloss" or self.gloss != "none")
 
     @classmethod
     def parse(cls, text: str) -> "Signature":
         """The Signature a string renders; ValueError for a string that is not one."""
         parts = dict(p.split(":", 1) for p in text.split("|") if ":" in p)
-        missing = [k for k in _KEYS[:8] if k not in parts]  # allow and ctx came later: defaults
+        missing = [k for k in _KEYS[:8] if k not in parts]  # allow, ctx, gloss came later: defaults
         if missing:
             raise ValueError(f"not a checker signature (no {', '.join(missing)}): {text!r}")
         return cls(checker=parts["checker"], lang=parts["lang"], lm=parts["lm"], lex=parts["lex"], tr=parts["tr"],
                    det=parts["det"], thr=float(parts["thr"]), signals=tuple(parts["signals"].split("+")),
-                   allow=parts.get("allow", "none"), ctx=parts.get("ctx", "file"))
+                   allow=parts.get("allow", "none"), ctx=parts.get("ctx", "file"), gloss=parts.get("gloss", "none"))
 
 
 __all__ = ["Signature", "allowlist_digest"]

@@ -82,6 +82,8 @@ class Suggester:
                 a.suggestions = [Suggestion(ev["number"]["fix"], 0.9)] if ev["number"]["fix"] else []
             elif "name" in ev:  # the source's spelling
                 a.suggestions = [Suggestion(ev["name"]["fix"], 0.9)]
+            elif "term" in ev:  # the glossary's term, where a word misspells it
+                a.suggestions = [Suggestion(ev["term"]["fix"], 0.9)] if ev["term"]["fix"] else []
             elif "mojibake" in ev:
                 a.suggestions = [Suggestion(ev["mojibake"], 0.9)]
             elif ev.get("script", {}).get("anomaly") == "control":
