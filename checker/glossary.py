@@ -71,16 +71,35 @@ class Glossary:
         return bool(self.entries)
 
     def violations(self, target: str, source: str, lang: str | None, source_lang: str | None) -> list[Entry]:
-        """Entries whose source term the source has and whose target term the target lacks."""
+        """Entries whose source term the source has and whose target term the target lacks.
+        Only the entries whose first word the source has are looked at (an index by first word:
+        a 50,000-entry glossary costs a segment its own words' lookups, not 50,000 matches)."""
         src = _words(source)
         if not src:
             return []
+        index = self._index()
+        seen: set[int] = set()
+        for w in src:
+            for key in {w, w[:-1], w[:-2]}:  # vaccines, boxes: the singular's entries too
+                seen.update(index.get(key, ()))
         tgt = _words(target)
         out = []
-        for e in self.entries:
+        for i in sorted(seen):
+            e = self.entries[i]
             if e.applies(source_lang, lang) and _present(_words(e.source), src) and not _used(_words(e.target), tgt):
                 out.append(e)
         return out
+
+    def _index(self) -> dict[str, list[int]]:
+        got = self.__dict__.get("_by_first")
+        if got is None:
+            got = {}
+            for i, e in enumerate(self.entries):
+                ws = _words(e.source)
+                if ws:
+                    got.setdefault(ws[0], []).append(i)
+            object.__setattr__(self, "_by_first", got)  # a cache on a frozen dataclass
+        return got
 
 
 def _present(term: list[str], words: list[str]) -> bool:

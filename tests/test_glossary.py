@@ -101,3 +101,14 @@ def test_worker_processes_get_the_same_glossary(tsv):
     one = [r.to_dict() for r in chk.pipe(items, context="line")]
     two = [r.to_dict() for r in chk.pipe(items, context="line", n_process=2, batch_size=1)]
     assert one == two and any(a["kind"] == "term" for r in one for a in r["anomalies"])
+
+
+def test_a_large_glossary_costs_a_segment_its_own_words_only(monkeypatch):
+    import checker.glossary as glossary
+
+    g = Glossary(tuple(Entry(f"term{i}", f"Begriff{i}") for i in range(50_000)) + (Entry("vaccine", "Impfstoff"),))
+    calls = []
+    real = glossary._present
+    monkeypatch.setattr(glossary, "_present", lambda term, words: calls.append(term) or real(term, words))
+    assert [e.source for e in g.violations("Das Vakzin wirkt.", "The vaccines work.", "de", "en")] == ["vaccine"]
+    assert calls == [["vaccine"]]  # the entries indexed under the source's words, not all 50,001
