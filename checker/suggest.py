@@ -18,6 +18,17 @@ from .lexicon import norm
 from .report import Anomaly, Suggestion
 from .resources import Resources
 from .spelling import damerau, get_spell_index  # noqa: F401  (damerau: re-exported)
+from .translation import get_translation_stats
+
+#: kinds whose word may stand for a source word the target lacks (Suggester._source_candidates)
+_FROM_SOURCE_KINDS = frozenset({"non-word", "foreign", "untranslated", "script"})
+#: how far (share of the line) from the token's relative position a source word may be
+_SOURCE_WINDOW = 0.2
+#: translations of nearby source words offered at most
+_SOURCE_CANDIDATES = 6
+#: a word this common (Zipf) is a function word: no candidate from or for it
+_FUNCTION_ZIPF = 6.0
+_SRC_WORD = __import__("re").compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 _CONTEXT = 2
 # fill-ins come from the 10k most frequent words: a sixth of the search, same suggestions in practice
@@ -97,7 +108,10 @@ class Suggester:
                 # an over-long word is judged by cheap evidence only (document.MAX_WORD_CHARS):
                 # its candidates' edit distances alone would grow with its length
                 usable = tok is not None and len(tok.text) <= MAX_WORD_CHARS and id(a) in ranked
-                a.suggestions = self._rank(tok, doc) if usable else []
+                # a word that stands for no word of the language may stand for a source word
+                # whose translation the target lacks (see _source_candidates)
+                extra = self._source_candidates(doc, tok) if usable and a.kind in _FROM_SOURCE_KINDS else ()
+                a.suggestions = self._rank(tok, doc, extra) if usable else []
                 if a.kind == "script":  # a fill-in for a foreign-script word is a guess: keep real ones
                     a.suggestions = [x for x in a.suggestions if x.score >= _MIN_SCRIPT_FILL]
 
@@ -120,25 +134,56 @@ class Suggester:
         z, _, fixed = max(options)
         return [Suggestion(fixed, 0.95 if z > 0 else 0.6)]
 
-    def _rank(self, tok: Token, doc: Document) -> list[Suggestion]:
+    def _source_candidates(self, doc: Document, tok: Token) -> tuple[str, ...]:
+        """Translations (the translators' statistics) of the source words near the token's
+        relative position that the target lacks: a garbled, foreign or untranslated word
+        usually stands where such a word belongs (source and target run roughly in parallel).
+        At most ``_SOURCE_CANDIDATES``, nearest source word first."""
+        if not doc.source or not doc.source_lang or doc.source_lang == doc.lang or not doc.text:
+            return ()
+        stats = get_translation_stats(doc.source_lang, doc.lang)
+        if stats is None:
+            return ()
+        r = (tok.start + tok.end) / 2 / len(doc.text)
+        have = [norm(w.text) for w in doc.words() if w.index != tok.index]
+        near = sorted(((abs((m.start() + m.end()) / 2 / len(doc.source) - r), m.group())
+                       for m in _SRC_WORD.finditer(doc.source)), key=lambda x: x[0])
+        out: list[str] = []
+        slex, lex = self.res.source_lexicon(doc.source_lang), self.res.lexicon
+        for dist, w in near:
+            if dist > _SOURCE_WINDOW or len(out) >= _SOURCE_CANDIDATES:
+                break
+            if slex.zipf(w.lower()) >= _FUNCTION_ZIPF:
+                continue  # function words ('the', 'of') stand for no one word of the target
+            ws = stats.lookup(norm(w))
+            for t, p in (ws.translations if ws is not None else ()):
+                nt = norm(t)
+                stem = nt[:max(3, len(nt) - 2)]
+                if (p >= 0.1 and len(nt) >= 3 and lex.zipf(nt) < _FUNCTION_ZIPF and t not in out
+                        and not any(h.startswith(stem) for h in have)):
+                    out.append(t)
+        return tuple(out[:_SOURCE_CANDIDATES])
+
+    def _rank(self, tok: Token, doc: Document, extra: tuple[str, ...] = ()) -> list[Suggestion]:
         """The k best replacements for ``tok``. Without a context model they depend only on the
         word, two words either side, its source translation and whether it starts a sentence,
         so they are remembered under that key (a corpus repeats its errors in the same phrases)."""
         if self.use_cm:
-            return self._rank_now(tok, doc)
+            return self._rank_now(tok, doc, extra)
         words = doc.segment_words(tok.segment)
         i = doc.word_position(tok)
-        key = (tok.text, i == 0, tok.evidence.get("names", {}).get("translation"),
+        key = (tok.text, i == 0, tok.evidence.get("names", {}).get("translation"), extra,
                *(w.text for w in words[max(0, i - _CONTEXT):i]), "|", *(w.text for w in words[i + 1:i + 1 + _CONTEXT]))
         got = self._memo.get(key)
         if got is None:
             if len(self._memo) >= _MEMO_MAX:
                 self._memo.clear()
-            got = self._memo[key] = self._rank_now(tok, doc)
+            got = self._memo[key] = self._rank_now(tok, doc, extra)
         return [Suggestion(x.text, x.score) for x in got]
 
-    def _rank_now(self, tok: Token, doc: Document) -> list[Suggestion]:
-        scored = [(sum(self.w.get(k, 0.0) * v for k, v in f.items()), c) for c, f in self.candidate_features(doc, tok)]
+    def _rank_now(self, tok: Token, doc: Document, extra: tuple[str, ...] = ()) -> list[Suggestion]:
+        scored = [(sum(self.w.get(k, 0.0) * v for k, v in f.items()), c)
+                  for c, f in self.candidate_features(doc, tok, extra)]
         if self.w.get("_model") == "softmax":
             # the candidates compete with each other and with "none of them" (score 0)
             top = max([0.0] + [x for x, _ in scored])
@@ -149,14 +194,16 @@ class Suggester:
         out.sort(key=lambda pc: (-pc[0], pc[1]))
         # a translation keeps its own capital (German nouns: 'monday' -> 'Montag')
         tr = tok.evidence.get("names", {}).get("translation")
-        own = {norm(tr): tr} if tr and tr[:1].isupper() else {}
+        own = {norm(x): x for x in (tr, *extra) if x and x[:1].isupper()}
         # a sentence starts with a capital whatever the typist wrote ('každy' -> 'Každý')
         words = doc.segment_words(tok.segment)
         like = tok.text[:1].upper() + tok.text[1:] if words and words[0].index == tok.index else tok.text
         return [Suggestion(match_case(own.get(c, c), like), round(p, 4)) for p, c in out[: self.k]]
 
-    def candidate_features(self, doc: Document, tok: Token) -> list[tuple[str, dict[str, float]]]:
-        """Every candidate replacement for ``tok`` with the acceptance model's inputs."""
+    def candidate_features(self, doc: Document, tok: Token,
+                           extra: tuple[str, ...] = ()) -> list[tuple[str, dict[str, float]]]:
+        """Every candidate replacement for ``tok`` with the acceptance model's inputs; ``extra``:
+        translations of the source words it may stand for (``from_source``)."""
         lex = self.res.lexicon
         lm = self.res.lm
         words = doc.segment_words(tok.segment)
@@ -190,6 +237,10 @@ class Suggester:
         translation = tok.evidence.get("names", {}).get("translation")
         if translation:
             cands.setdefault(norm(translation), False)
+        from_source = {norm(translation)} if translation else set()
+        for x in extra:
+            cands.setdefault(norm(x), False)
+            from_source.add(norm(x))
         cands.pop(n, None)
         if not cands:
             return []
@@ -227,7 +278,7 @@ class Suggester:
                 "from_spell": float(c in spell),
                 "slip": min(spell.get(c, 5.0), 5.0),
                 "slip_score": z - min(spell.get(c, 5.0), 5.0),
-                "from_source": float(translation is not None and c == norm(translation)),
+                "from_source": float(c in from_source),
                 # the language model can only rank the forms it knows: its preference among
                 # two known inflections is evidence, against an unknown one it is not
                 "lm_vocab": float(in_vocab(c)),

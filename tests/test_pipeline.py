@@ -48,3 +48,18 @@ def test_each_signal_writes_only_what_it_declares(lang, text, source, source_lan
         assert wrote <= set(type(sig).assigns), (sig.name, wrote - set(type(sig).assigns))
         everything |= wrote
     assert {"names", "lexicon", "perplexity"} <= everything  # the check above saw real writes
+
+
+def test_a_foreign_word_gets_the_translation_of_the_source_word_the_target_lacks():
+    # 'electricity' stands where 'Próximo' is; its usual German translations are not in the
+    # target, so they are candidates (a word the target has already is not)
+    from checker import Checker
+
+    chk = Checker(lang="de")
+    _, _, sug = chk._parts("de")
+    doc = chk.annotate("Etwa 100 Häuser haben keinen Próximo in der Region.",
+                       "About 100 homes have no electricity in the region.", "en", lang="de")
+    tok = next(t for t in doc.tokens if t.text == "Próximo")
+    got = sug._source_candidates(doc, tok)
+    assert "Strom" in got and not any(c.lower() in ("region", "häuser") for c in got)
+    assert sug._source_candidates(chk.annotate("Etwa 100 Häuser haben keinen Próximo.", lang="de"), tok) == ()
