@@ -47,7 +47,7 @@ from checker.document import word_counts  # noqa: E402
 from checker.io import split_lines  # noqa: E402
 from checker.languages import supported_languages  # noqa: E402
 from checker.lexicon import norm  # noqa: E402
-from checker.suggest import _FROM_SOURCE_KINDS, Suggester  # noqa: E402
+from checker.suggest import Suggester  # noqa: E402
 # the benchmark's one human reference per target language: calibration reads its dev blocks
 from run_benchmark import WMT_REFS  # noqa: E402
 
@@ -112,8 +112,8 @@ def _suggester_rows(rows: Rows, chk: Checker, doc, span_start: int, span_end: in
     # the candidates the checker offers this token: with the source words' translations where
     # it would flag the token as a non-word, foreign, untranslated or stray-script word
     kind = ("script" if "script" in tok.evidence else
-            chk.detector._kind(tok, doc) if "lexicon" in tok.evidence else None)
-    extra = sug._source_candidates(doc, tok) if kind in _FROM_SOURCE_KINDS else ()
+            chk.detector.kind_of(tok, doc) if "lexicon" in tok.evidence else None)
+    extra = sug.source_candidates(doc, tok, kind)
     for word, f in sug.candidate_features(doc, tok, extra):
         rows.sx.append([f[k] for k in Suggester.FEATURES])
         rows.sy.append(int(word == norm(original)))

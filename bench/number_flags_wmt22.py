@@ -58,7 +58,7 @@ def _name_flags(lang: str):
     def check(a: str, b: str, lang: str, slang: str) -> list[tuple[str, str, str]]:
         d = Document.from_text(a, lang, b, slang)
         sig(d)
-        return [(a[st:e], fix, note) for st, e, note, fix in d.meta.get("names", [])]
+        return [(a[f.start:f.end], f.fix, f.note) for f in d.meta.get("names", [])]
     return check
 
 

@@ -67,9 +67,9 @@ def main() -> None:
                     c["caps_bad"] += _bad(spans, m.start(), m.end())
             d = Document.from_text(line, lang, src, slang)
             sig(d)
-            for s, e, _, _ in d.meta.get("names", []):
+            for f in d.meta.get("names", []):
                 c["name_flags"] += 1
-                c["name_confirmed"] += _bad(spans, s, e)
+                c["name_confirmed"] += _bad(spans, f.start, f.end)
         for k, v in c.items():
             tot[k] += v
         rows[name] = dict(c)

@@ -239,20 +239,16 @@ class Detector:
                                + (" (the source language)" if kind == "untranslated" else ""),
                                evidence={"segment_lang": lang, "confidence": conf}))
             taken.update(range(s, e))
-        for s, e, note, fix in doc.meta.get("numbers", []):
-            out.append(Anomaly(s, e, doc.text[s:e], "number", self.number_score, note,
-                               evidence={"number": {"fix": fix}}))
-            taken.update(range(s, e))
-        for s, e, note, fix in doc.meta.get("names", []):
-            if s not in taken:
-                out.append(Anomaly(s, e, doc.text[s:e], "name", self.name_score, note, evidence={"name": {"fix": fix}}))
-                taken.update(range(s, e))
-        for s, e, note, fix, src_term, tgt_term in doc.meta.get("terms", []):
-            if s not in taken:
-                out.append(Anomaly(s, e, doc.text[s:e], "term", self.term_score, note,
-                                   evidence={"term": {"fix": fix, "source": src_term, "target": tgt_term}}))
-                if fix:  # a misspelt term; a segment-wide violation leaves its words to the other checks
-                    taken.update(range(s, e))
+        # the source checks' findings (signals.base.Finding), each kind at its measured precision
+        for key, kind, score in (("numbers", "number", self.number_score), ("names", "name", self.name_score),
+                                 ("terms", "term", self.term_score)):
+            for f in doc.meta.get(key, []):
+                if f.start in taken and kind != "number":  # a number is reported whatever else holds it
+                    continue
+                out.append(Anomaly(f.start, f.end, doc.text[f.start:f.end], kind, score, f.note,
+                                   evidence={kind: {"fix": f.fix, **f.evidence}}))
+                if f.claims:
+                    taken.update(range(f.start, f.end))
         for s, e, fixed in doc.meta.get("mojibake", []):
             if s not in taken:
                 out.append(Anomaly(s, e, doc.text[s:e], "script", self.mojibake_score,
@@ -273,7 +269,7 @@ class Detector:
             p = self.probability(f, doc.lang)
             if p < thr:
                 continue
-            out.append(Anomaly(t.start, t.end, t.text, self._kind(t, doc), p, self._reason(t),
+            out.append(Anomaly(t.start, t.end, t.text, self.kind_of(t, doc), p, self._reason(t),
                                evidence=dict(t.evidence)))
         # the language's threshold is the lexical model's (fitted to its false-alarm budget); the
         # kinds scored by their measured precision (script, repetition, segment, mojibake,
@@ -306,7 +302,8 @@ class Detector:
         return out
 
     @staticmethod
-    def _kind(t: Token, doc: Document) -> str:
+    def kind_of(t: Token, doc: Document) -> str:
+        """The kind of a lexical anomaly on ``t`` (untranslated, foreign, misspelling, non-word)."""
         lx = t.evidence["lexicon"]
         nm = t.evidence.get("names", {})
         foreignish = lx["alien_latin"] or (lx["foreign_zipf"] >= 3.0 and lx["foreign_zipf"] - lx["zipf"] >= 1.5)

@@ -20,6 +20,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import InputError
@@ -77,7 +78,7 @@ class Glossary:
         src = _words(source)
         if not src:
             return []
-        index = self._index()
+        index = self._by_first
         seen: set[int] = set()
         for w in src:
             for key in {w, w[:-1], w[:-2]}:  # vaccines, boxes: the singular's entries too
@@ -85,20 +86,25 @@ class Glossary:
         tgt = _words(target)
         out = []
         for i in sorted(seen):
-            e = self.entries[i]
-            if e.applies(source_lang, lang) and _present(_words(e.source), src) and not _used(_words(e.target), tgt):
+            e, source_words, target_words = self._tokenised[i]
+            if e.applies(source_lang, lang) and _present(source_words, src) and not _used(target_words, tgt):
                 out.append(e)
         return out
 
-    def _index(self) -> dict[str, list[int]]:
-        got = self.__dict__.get("_by_first")
-        if got is None:
-            got = {}
-            for i, e in enumerate(self.entries):
-                ws = _words(e.source)
-                if ws:
-                    got.setdefault(ws[0], []).append(i)
-            object.__setattr__(self, "_by_first", got)  # a cache on a frozen dataclass
+    # caches of derived data (cached_property writes the instance dict, which a frozen
+    # dataclass allows; equality and the digest read ``entries`` only)
+    @cached_property
+    def _tokenised(self) -> list[tuple[Entry, list[str], list[str]]]:
+        """Each entry with its terms' words, split once."""
+        return [(e, _words(e.source), _words(e.target)) for e in self.entries]
+
+    @cached_property
+    def _by_first(self) -> dict[str, list[int]]:
+        """Entry indices by the first word of their source term."""
+        got: dict[str, list[int]] = {}
+        for i, (_, ws, _) in enumerate(self._tokenised):
+            if ws:
+                got.setdefault(ws[0], []).append(i)
         return got
 
 

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .assets import embedded
+from .spelling import damerau
 
 #: numbers compared per side of one segment (bounded work; a table of figures is no sentence)
 MAX_NUMBERS = 64
@@ -494,8 +495,8 @@ def compare(target: str, source: str, lang: str | None, source_lang: str | None)
     for t in bad:
         meant = _closest(t, spare, len(bad) == 1 and len(spare) == 1)
         if meant is not None:
-            note = f"the source has {meant.text}" + ("" if meant.text == _format(meant.main, lang) else
-                                                    f" ({_format(meant.main, lang)})") + f", not {t.text}"
+            note = f"the source has {meant.text}" + ("" if meant.text == format_number(meant.main, lang) else
+                                                    f" ({format_number(meant.main, lang)})") + f", not {t.text}"
         else:
             note = f"the source has no {t.text}"
         out.append(Mismatch(t, meant, note))
@@ -528,12 +529,12 @@ def _closest(t: Number, spare: list[Number], alone: bool) -> Number | None:
     edit from any other, so a one-digit number needs ``alone``: the only unsupported number of
     the target and the only spare one of the source. A number merely present in the source is
     no fix: the target's may be an addition, not a change."""
-    td = re.sub(r"\D", "", _ascii_digits(t.text)).lstrip("0") or "0"
+    td = _digits(t.text).lstrip("0") or "0"
     best = None
     for s in spare:
-        sd = re.sub(r"\D", "", _plain(s.main)).lstrip("0") or "0"
+        sd = _digits(_plain(s.main)).lstrip("0") or "0"
         same = sorted(td) == sorted(sd)
-        d = _lev(td, sd)
+        d = damerau(td, sd)
         scaled = td.rstrip("0") == sd.rstrip("0")
         longest = max(len(td), len(sd))
         if not (same or scaled or (longest > 1 or alone) and d <= (1 if longest <= 3 else 2)):
@@ -544,16 +545,6 @@ def _closest(t: Number, spare: list[Number], alone: bool) -> Number | None:
     return best[1] if best else None
 
 
-def _lev(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 #: thousands separator per language (the decimal mark is the other of . and ,)
 _GROUP = {"de": ".", "es": ".", "it": ".", "pt": ".", "nl": ".", "tr": ".", "id": ".", "vi": ".", "da": ".",
           "ro": ".", "sl": ".", "sh": ".", "el": "."}
@@ -562,18 +553,15 @@ _GROUP = {"de": ".", "es": ".", "it": ".", "pt": ".", "nl": ".", "tr": ".", "id"
 def format_number(value: Decimal | None, lang: str | None, like: str = "") -> str:
     """``value`` written the way the target language writes numbers (grouping only above 9,999,
     as most style guides do; ``like``: the target's own writing, whose grouping is kept)."""
-    return _format(value, lang, like)
-
-
-def _format(value: Decimal | None, lang: str | None, like: str = "") -> str:
     if value is None:
         return ""
     point = lang in DECIMAL_POINT if lang else True
     sign, digits = ("-" if value < 0 else ""), _plain(abs(value))
     whole, _, frac = digits.partition(".")
     group = "," if point else _GROUP.get(lang or "", "\u00a0")
-    if re.search(r"\d[ \u00a0\u202f]\d{3}", like):
-        group = re.search(r"\d([ \u00a0\u202f])\d{3}", like).group(1)
+    spaced = re.search(r"\d([ \u00a0\u202f])\d{3}", like)
+    if spaced:
+        group = spaced.group(1)
     # group above 9,999 (most style guides), or wherever the target's own writing groups
     if len(whole) > 4 or (len(whole) > 3 and re.search(r"\d[,.\u00a0\u202f ]\s?\d{3}(?!\d)", like)):
         whole = f"{int(whole):,}".replace(",", group)

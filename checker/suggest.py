@@ -12,6 +12,7 @@ garbled keeps its detections without fixes. Words over ``document.MAX_WORD_CHARS
 from __future__ import annotations
 
 import math
+import re
 
 from .document import MAX_WORD_CHARS, Document, Token, char_script
 from .lexicon import norm
@@ -20,7 +21,9 @@ from .resources import Resources
 from .spelling import damerau, get_spell_index  # noqa: F401  (damerau: re-exported)
 from .translation import get_translation_stats
 
-#: kinds whose word may stand for a source word the target lacks (Suggester._source_candidates)
+#: kinds of the source checks (signals.base.SourceSignal), whose findings carry their own fix
+_SOURCE_CHECK_KINDS = frozenset({"number", "name", "term"})
+#: kinds whose word may stand for a source word the target lacks (Suggester.source_candidates)
 _FROM_SOURCE_KINDS = frozenset({"non-word", "foreign", "untranslated", "script"})
 #: how far (share of the line) from the token's relative position a source word may be
 _SOURCE_WINDOW = 0.2
@@ -28,7 +31,7 @@ _SOURCE_WINDOW = 0.2
 _SOURCE_CANDIDATES = 6
 #: a word this common (Zipf) is a function word: no candidate from or for it
 _FUNCTION_ZIPF = 6.0
-_SRC_WORD = __import__("re").compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_SRC_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 _CONTEXT = 2
 # fill-ins come from the 10k most frequent words: a sixth of the search, same suggestions in practice
@@ -89,12 +92,9 @@ class Suggester:
                 a.suggestions = [Suggestion("", round(min(0.99, a.score), 4))]
             elif "segment_lang" in ev:  # a whole sentence in another language wants a translation, not a word
                 a.suggestions = []
-            elif "number" in ev:  # the source's number, in the target's writing
-                a.suggestions = [Suggestion(ev["number"]["fix"], 0.9)] if ev["number"]["fix"] else []
-            elif "name" in ev:  # the source's spelling
-                a.suggestions = [Suggestion(ev["name"]["fix"], 0.9)]
-            elif "term" in ev:  # the glossary's term, where a word misspells it
-                a.suggestions = [Suggestion(ev["term"]["fix"], 0.9)] if ev["term"]["fix"] else []
+            elif a.kind in _SOURCE_CHECK_KINDS:  # the source's number or name, the glossary's term
+                fix = ev[a.kind]["fix"]
+                a.suggestions = [Suggestion(fix, 0.9)] if fix else []
             elif "mojibake" in ev:
                 a.suggestions = [Suggestion(ev["mojibake"], 0.9)]
             elif ev.get("script", {}).get("anomaly") == "control":
@@ -109,8 +109,8 @@ class Suggester:
                 # its candidates' edit distances alone would grow with its length
                 usable = tok is not None and len(tok.text) <= MAX_WORD_CHARS and id(a) in ranked
                 # a word that stands for no word of the language may stand for a source word
-                # whose translation the target lacks (see _source_candidates)
-                extra = self._source_candidates(doc, tok) if usable and a.kind in _FROM_SOURCE_KINDS else ()
+                # whose translation the target lacks (see source_candidates)
+                extra = self.source_candidates(doc, tok, a.kind) if usable else ()
                 a.suggestions = self._rank(tok, doc, extra) if usable else []
                 if a.kind == "script":  # a fill-in for a foreign-script word is a guess: keep real ones
                     a.suggestions = [x for x in a.suggestions if x.score >= _MIN_SCRIPT_FILL]
@@ -134,12 +134,14 @@ class Suggester:
         z, _, fixed = max(options)
         return [Suggestion(fixed, 0.95 if z > 0 else 0.6)]
 
-    def _source_candidates(self, doc: Document, tok: Token) -> tuple[str, ...]:
-        """Translations (the translators' statistics) of the source words near the token's
-        relative position that the target lacks: a garbled, foreign or untranslated word
-        usually stands where such a word belongs (source and target run roughly in parallel).
-        At most ``_SOURCE_CANDIDATES``, nearest source word first."""
-        if not doc.source or not doc.source_lang or doc.source_lang == doc.lang or not doc.text:
+    def source_candidates(self, doc: Document, tok: Token, kind: str | None) -> tuple[str, ...]:
+        """For a token flagged as ``kind`` — a non-word, foreign, untranslated or stray-script
+        word — the translations (the translators' statistics) of the source words near its
+        relative position that the target lacks: such a word usually stands where one of them
+        belongs (source and target run roughly in parallel). At most ``_SOURCE_CANDIDATES``,
+        nearest source word first; () for other kinds or without a source."""
+        if (kind not in _FROM_SOURCE_KINDS or not doc.source or not doc.source_lang
+                or doc.source_lang == doc.lang or not doc.text):
             return ()
         stats = get_translation_stats(doc.source_lang, doc.lang)
         if stats is None:

@@ -60,6 +60,6 @@ def test_a_foreign_word_gets_the_translation_of_the_source_word_the_target_lacks
     doc = chk.annotate("Etwa 100 Häuser haben keinen Próximo in der Region.",
                        "About 100 homes have no electricity in the region.", "en", lang="de")
     tok = next(t for t in doc.tokens if t.text == "Próximo")
-    got = sug._source_candidates(doc, tok)
+    got = sug.source_candidates(doc, tok, "foreign")
     assert "Strom" in got and not any(c.lower() in ("region", "häuser") for c in got)
-    assert sug._source_candidates(chk.annotate("Etwa 100 Häuser haben keinen Próximo.", lang="de"), tok) == ()
+    assert sug.source_candidates(chk.annotate("Etwa 100 Häuser haben keinen Próximo.", lang="de"), tok, "foreign") == ()

@@ -9,7 +9,8 @@ when the Checker is built (``check_pipeline``), instead of running with evidence
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Callable, TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import Any, Callable, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -44,6 +45,41 @@ class Signal(ABC):
     def describe(self) -> str:
         """What the signal used, for the report signature."""
         return self.name
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A span of the target a source check reports: why, the fix ("" for none) and any further
+    evidence; ``claims``: whether other checks leave its span alone (a segment-wide finding
+    does not)."""
+
+    start: int
+    end: int
+    note: str
+    fix: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    claims: bool = True
+
+
+class SourceSignal(Signal):
+    """A check of the target against its source: it runs only when a source comes with the text,
+    so it is quiet on plain lines (which have none), and writes its ``find`` results, when there
+    are any, as ``meta:<meta_key>`` (the detector reports them as ``kind``)."""
+
+    meta_key: str = ""
+    kind: str = ""
+
+    def quiet_on_plain_lines(self) -> bool:
+        return True  # a plain line has no source
+
+    def __call__(self, doc: "Document") -> None:
+        if doc.source:
+            found = self.find(doc)
+            if found:
+                doc.meta[self.meta_key] = found
+
+    @abstractmethod
+    def find(self, doc: "Document") -> list[Finding]: ...
 
 
 def register(name: str) -> Callable[[type[Signal]], type[Signal]]:

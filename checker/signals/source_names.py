@@ -1,8 +1,8 @@
 """Name signal: a name of the source that the target writes almost, but not quite, the same way
 (``Jonhson`` for ``Johnson``, ``Macorn`` for ``Macron``): one or two slips inside the name,
 in the same script, where an inflection (``Johnsona``, ``Merkelová``) or the usual translation
-(translators' statistics) would explain nothing. Runs only with a source; writes ``meta:names``
-as ``(start, end, note, fix)``, the fix being the source's spelling.
+(translators' statistics) would explain nothing. Runs only with a source; writes ``meta:names``:
+Findings whose fix is the source's spelling in the target's inflection.
 
 Which source words are names: capitalised mid-sentence (not after . ! ? : or an opening quote),
 at least four letters, letters only, and rare as a lower-case word of the source language
@@ -20,13 +20,15 @@ reported; work is bounded by ``MAX_NAMES`` source names per segment.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from ..document import Document, char_script
 from ..lexicon import norm
 from ..spelling import damerau, skeleton
 from ..translation import get_translation_stats
-from .base import Signal, register
+from .base import Finding, SourceSignal, register
 
 #: a capitalised source word rarer than this (lower-cased) in the source language is a name
 #: (names are in word lists too: `johnson` is Zipf 3.9 in English; `monday`, `white` are over 5)
@@ -95,7 +97,8 @@ _TRANSLIT_LETTERS = str.maketrans({"z": "s", "y": "i", "j": "i", "w": "v", "k": 
 _H_BETWEEN_VOWELS = regex.compile(r"(?<=[aeiou])h(?=[aeiou])")
 
 
-def _translit(s: str) -> set[str]:
+@lru_cache(maxsize=1 << 14)  # each target word meets every name of its segment, each name every word
+def _translit(s: str) -> frozenset[str]:
     """Keys equal for transliterations and local spellings of one name (Zelensky, Selenskyj;
     Bishkek, Bischkek, Biszkek, Biškek; Khalifa, Chalífa; Groener, Gröner): the sounds they
     trade merged (one key per reading of ch/kh), h dropped between vowels and in digraphs (not
@@ -108,7 +111,7 @@ def _translit(s: str) -> set[str]:
     for ch in _CH:
         k = _H_BETWEEN_VOWELS.sub("", _CHX.sub(ch, s)).translate(_TRANSLIT_LETTERS)
         out.add(k)
-    return out
+    return frozenset(out)
 
 
 def source_names(source: str, lang: str | None, lexicon) -> list[str]:
@@ -148,12 +151,10 @@ def _fix(w: str, name: str) -> str:
 
 
 @register("name")
-class NameSignal(Signal):
+class NameSignal(SourceSignal):
     requires = ()
     assigns = ("meta:names",)
-
-    def quiet_on_plain_lines(self) -> bool:
-        return True  # a plain line has no source
+    meta_key, kind = "names", "name"
 
     def _judge(self, w: str, names: list[str], src_words: set[str], stats,
                word_zipf: float) -> tuple[str, str] | None:
@@ -183,13 +184,11 @@ class NameSignal(Signal):
             return name, _fix(w, name)
         return None
 
-    def __call__(self, doc: Document) -> None:
-        if not doc.source:
-            return
+    def find(self, doc: Document) -> list[Finding]:
         slex = self.res.source_lexicon(doc.source_lang) if doc.source_lang else None
         names = source_names(doc.source, doc.source_lang, slex)
         if not names:
-            return
+            return []
         stats = (get_translation_stats(doc.source_lang, doc.lang)
                  if doc.source_lang and doc.source_lang != doc.lang else None)
         src_words = {norm(m.group()) for m in _WORD.finditer(doc.source)}
@@ -205,7 +204,6 @@ class NameSignal(Signal):
             for start, w in pieces:
                 hit = self._judge(w, names, src_words, stats, word_zipf)
                 if hit is not None:
-                    found.append((start, start + len(w), f"the source writes the name '{hit[0]}'", hit[1]))
+                    found.append(Finding(start, start + len(w), f"the source writes the name '{hit[0]}'", hit[1]))
                     break
-        if found:
-            doc.meta["names"] = found
+        return found
