@@ -9,7 +9,16 @@ every reading the writing allows:
   English and 1.5 in German: a group of three is read both ways where the side is ``liberal``);
 * its parts, for dates, times, scores and ranges (``1.5.2022`` → 1, 5, 2022);
 * times its scale word (``1.5 million``, ``1,5 milionu``, ``15万``): 1,500,000;
-* a spelled-out small number of the language (``three``, ``третьому``: models/numbers.json).
+* a spelled-out small number of the language (``three``, ``третьому``: models/numbers.json), also
+  inside a compound (``čtyřměsíční``; Czech units before tens: ``jednatřicetiletý``, 31), and the
+  English words that imply one (``another``, ``per``: 1; ``a couple``: 2; ``a fortnight``: 2 weeks;
+  ``a quarter``: 1/4; ``teenage``: 10代);
+* in a source, as each language writes them: ``四成``/``4成`` 40% and ``3割`` 30% (tenths);
+  ``七八十`` 70-80 and ``六七十年代`` the 60s and 70s (two consecutive numerals before a unit are a
+  range); ``十四五`` 14 and 5 (a run that is no one number is the numbers it runs together);
+  ``万名`` 10,000 (a bare scale word); ``30余万`` over 300,000; ``£75m`` 75 million (a glued
+  scale); ``тисяч 100`` about 100,000 (a Russian/Ukrainian scale word before the number); a
+  two-digit year in a name (``COVID-19``: 2019); ``4分の1`` 1/4 on either side.
 
 ``compare(target, source)`` returns the target's numbers that no reading of the source supports,
 each with the source's number the target most likely changed (its fix). Invariants
@@ -49,12 +58,20 @@ _CJK_NUM = re.compile(r"[〇零一二两三四五六七八九十百千]+")
 _CJK_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNIT = {"十": 10, "百": 100, "千": 1000}
 #: number words a source may use besides models/numbers.json's cardinals and ordinals
+#: (a tuple: every value the word can stand for). English words that imply a number a translation
+#: writes in digits: 'another' is one more (もう1つ), 'per' is for each one (1台あたり), a couple and a
+#: pair are two, a fortnight two weeks (2週間, 14日), a quarter 1/4 (4分の1), the teens the decade of
+#: ages from ten (10代; the twenties 20代)
 _EXTRA_WORDS = {"en": {"a": 1, "an": 1, "once": 1, "single": 1, "twice": 2, "dozen": 12, "half": 0.5,
                        "hundred": 100, "hundreds": 100, "thousand": 1000, "thousands": 1000, "million": 1000000,
-                       "millions": 1000000, "billion": 1000000000},
+                       "millions": 1000000, "billion": 1000000000, "another": 1, "per": 1, "each": 1,
+                       "couple": 2, "pair": 2, "fortnight": (2, 14), "fortnights": (2, 14), "quarter": 0.25,
+                       "decade": 10, "decades": 10, "century": 100, "teen": 10, "teens": 10,
+                       "teenage": 10, "teenager": 10, "teenagers": 10, "twenties": 20, "thirties": 30, "forties": 40,
+                       "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90},
                 "de": {"hundert": 100, "tausend": 1000, "halb": 0.5, "halbe": 0.5, "halben": 0.5, "einmal": 1,
                        "zweimal": 2, "dutzend": 12},
-                "cs": {"sto": 100, "tisíc": 1000, "půl": 0.5, "jednou": 1, "dvakrát": 2},
+                "cs": {"sto": 100, "tisíc": 1000, "půl": 0.5, "jednou": 1, "dvakrát": 2, "jeden": 1},
                 "ru": {"сто": 100, "тысяча": 1000, "тысячи": 1000, "половина": 0.5, "дважды": 2},
                 "uk": {"сто": 100, "тисяча": 1000, "тисячі": 1000, "половина": 0.5, "двічі": 2},
                 "fr": {"cent": 100, "mille": 1000, "demi": 0.5, "demie": 0.5, "douzaine": 12}}
@@ -132,7 +149,26 @@ _COMPOUNDING = frozenset({"cs", "sk", "pl", "ru", "uk", "de", "nl", "sv", "nb", 
 def _prefixes(lang: str) -> tuple[tuple[str, int], ...]:
     """Number words of at least four letters, longest first."""
     words = {**number_words(lang), **_EXTRA_WORDS.get(lang, {})}
+    words = {w: (v[0] if isinstance(v, tuple) else v) for w, v in words.items()}
+    words.update({w: v for w, v in _inverted_tens(lang).items() if w not in words})
     return tuple(sorted(((w, v) for w, v in words.items() if len(w) >= 4 and w.isalpha()), key=lambda x: -len(x[0])))
+
+
+def _inverted_tens(lang: str) -> dict[str, int]:
+    """Czech writes 21-99 also units first, joined by 'a': jednatřicet (1 + 30 = 31), pětadvacet,
+    dvaadvacet; and so in compounds (jednatřicetiletý: 31 years old)."""
+    if lang != "cs":
+        return {}
+    words = {**number_words(lang), **_EXTRA_WORDS.get(lang, {})}
+    units = [(w, v) for w, v in words.items() if isinstance(v, int) and 1 <= v <= 9 and w.isalpha()]
+    tens = [(w, v) for w, v in words.items() if isinstance(v, int) and v in range(20, 100, 10) and w.isalpha()]
+    out = {}
+    for u, a in units:
+        for t, b in tens:
+            out[u + "a" + t] = a + b
+            if u.endswith("a"):  # jedna + dvacet: jednadvacet
+                out[u + t] = a + b
+    return out
 
 
 def _prefix_value(word: str, lang: str) -> float | None:
@@ -214,7 +250,9 @@ def find_numbers(text: str, lang: str | None, liberal: bool = False) -> list[Num
             if len(out) >= MAX_NUMBERS:
                 break
             values, main, parts = _readings(raw, lang, liberal)
-            scaled = _scaled(text, start + len(raw), values, main, lang)
+            scaled = _scaled(text, start + len(raw), values, main, lang) | _tenths(text, start + len(raw), values, lang)
+            if liberal:
+                scaled |= _inverted(text, start, values, lang)
             out.append(Number(start, start + len(raw), raw, frozenset(values | scaled), main, parts))
     if liberal:
         words = number_words(lang) if lang else {}
@@ -230,23 +268,32 @@ def find_numbers(text: str, lang: str | None, liberal: bool = False) -> list[Num
                 if v is None and lang in _COMPOUNDING:
                     v = _prefix_value(part, lang)
                 if v is not None:
-                    d = Decimal(str(v)).normalize()
-                    out.append(Number(m.start(), m.end(), m.group(), frozenset({d} | _scaled(text, m.end(), {d}, d, lang)), d))
+                    vs = {Decimal(str(x)).normalize() for x in (v if isinstance(v, tuple) else (v,))}
+                    d = Decimal(str(v[0] if isinstance(v, tuple) else v)).normalize()
+                    out.append(Number(m.start(), m.end(), m.group(),
+                                      frozenset(vs | _scaled(text, m.end(), vs, d, lang) | _inverted(text, m.start(), vs, lang)), d))
                     break
     if liberal:  # CJK numerals in a source (三, 十五); in a target they are mostly words (一部, 十分)
         for m in _CJK_NUM.finditer(text):
-            v = _cjk_value(m.group())
-            if v is not None and len(out) < MAX_NUMBERS:
-                d = Decimal(v)
-                vals = {d} | _scaled(text, m.end(), {d}, d, lang)
+            vs = _cjk_values(m.group())
+            if vs and len(out) < MAX_NUMBERS:
+                d = Decimal(vs[0])
+                vals = {Decimal(v) for v in vs}
+                vals |= _scaled(text, m.end(), vals, d, lang) | _tenths(text, m.end(), vals, lang)
                 if all(c in _CJK_DIGIT for c in m.group()):  # 六四 is June 4, 一二三 grades 1, 2, 3
                     vals |= {Decimal(_CJK_DIGIT[c]) for c in m.group()}
                 out.append(Number(m.start(), m.end(), m.group(), frozenset(vals), d))
+        for m in _BARE_SCALE.finditer(text):  # 万名 (ten thousand teachers), 每万字 (per 10,000 words)
+            if len(out) < MAX_NUMBERS:
+                d = Decimal(10) ** _CJK_POWER[m.group()]
+                out.append(Number(m.start(), m.end(), m.group(), frozenset({d}), d))
     out.sort(key=lambda n: n.start)
     return out
 
 
-_CJK_COMPOUND = re.compile(r"\d+(?:\.\d+)?(?:[億亿万萬千]\d+(?:\.\d+)?)+[億亿万萬千]?|\d+(?:\.\d+)?(?:[億亿万萬千]){2,}")
+# a digit run inside may group its thousands (2億8,600万: 286 million)
+_CJK_DIG = r"\d{1,3}(?:[,\uff0c]\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_CJK_COMPOUND = re.compile(rf"(?:{_CJK_DIG})(?:[億亿万萬千](?:{_CJK_DIG}))+[億亿万萬千]?|(?:{_CJK_DIG})(?:[億亿万萬千]){{2,}}")
 _CJK_POWER = {"千": 3, "万": 4, "萬": 4, "億": 8, "亿": 8}
 
 
@@ -256,9 +303,9 @@ def _cjk_compounds(text: str) -> list[Number]:
     out = []
     for m in _CJK_COMPOUND.finditer(_ascii_digits(text)):
         total, section, num = Decimal(0), Decimal(0), None
-        for tok in re.findall(r"\d+(?:\.\d+)?|[億亿万萬千]+", m.group()):
+        for tok in re.findall(rf"{_CJK_DIG}|[億亿万萬千]+", m.group()):
             if tok[0].isdigit():
-                num = Decimal(tok)
+                num = Decimal(re.sub(r"[,\uff0c]", "", tok))
             elif tok == "千":
                 section += (num if num is not None else 1) * 1000
                 num = None
@@ -300,7 +347,13 @@ def _scaled(text: str, end: int, values: set[Decimal], main: Decimal | None, lan
     """The value times a scale word right after it ('1.5 million', '15万')."""
     if main is None or lang is None:
         return set()
-    m = re.match(r"\s?(?:多)?([^\W\d_]+\.?)", text[end:end + 24])
+    glued = _GLUED.get(lang)
+    if glued:  # £75m, $1.2bn, 20k: English glues the scale to the number
+        g = re.match(r"([a-zA-Z]{1,3})(?![^\W\d_])", text[end:end + 4])
+        if g and g.group(1) in glued:
+            return {(v * (Decimal(10) ** glued[g.group(1)])).normalize() for v in values}
+    # 30余万, 三十多万, 十几万, 20来万: 'over', 'some' between a Chinese/Japanese number and its scale
+    m = re.match(r"\s?(?:[多余餘几幾来來])?([^\W\d_]+\.?)", text[end:end + 24])
     if not m:
         return set()
     word = m.group(1)
@@ -317,6 +370,100 @@ def _scaled(text: str, end: int, values: set[Decimal], main: Decimal | None, lan
     if exp is None:
         return set()
     return {(v * (Decimal(10) ** exp)).normalize() for v in values}
+
+
+#: scale suffixes glued to a number (no space): £75m, $1.2bn, 20k, $3tn
+_GLUED = {"en": {"m": 6, "mn": 6, "bn": 9, "b": 9, "k": 3, "tn": 12}}
+#: a tenth written as a counter: 四成 / 4成 is 40% in Chinese, 3割 30% in Japanese (3割5分: 35%)
+_TENTH = {"zh": "成", "ja": "割"}
+#: a scale word with no number before it is one of it: 万名 (10,000 people), 每万字 (per 10,000 words)
+_BARE_SCALE = re.compile(r"(?<![\d０-９〇零一二两三四五六七八九十百千万萬亿億余多几幾来來数數上成])[万萬亿億]")
+
+
+def _tenths(text: str, end: int, values: set[Decimal], lang: str | None) -> set[Decimal]:
+    """N成 (zh) and N割 (ja): N tenths, N×10%; N割M分: N×10 + M %."""
+    mark = _TENTH.get(lang or "")
+    if not mark or text[end:end + 1] != mark:
+        return set()
+    out = {(v * 10).normalize() for v in values}
+    m = re.match(r"([0-9０-９一二三四五六七八九])分", text[end + 1:end + 3])
+    if m:
+        extra = _CJK_DIGIT.get(m.group(1)) if m.group(1) in _CJK_DIGIT else int(_ascii_digits(m.group(1)))
+        out |= {(v * 10 + extra).normalize() for v in values}
+    return out
+
+
+def _inverted(text: str, start: int, values: set[Decimal], lang: str | None) -> set[Decimal]:
+    """A Russian or Ukrainian scale word before the number: the inverted order of an
+    approximation (тисяч 100, тысяч сто: about 100,000; like 'человек сто', about a hundred)."""
+    if lang not in ("ru", "uk", "be"):
+        return set()
+    m = re.search(r"([^\W\d_]+)\s+$", text[max(0, start - 24):start])
+    exp = _scale(m.group(1), lang) if m else None
+    if not exp:
+        return set()
+    return {(v * (Decimal(10) ** exp)).normalize() for v in values}
+
+
+def _cjk_strict(s: str) -> int | None:
+    """A CJK numeral written as one number (十四, 三百零五, 两千), or None: units must fall
+    (千 > 百 > 十) and a numeral stands before a unit or last (零 fills a gap)."""
+    total, cur, last = 0, None, 10 ** 9
+    for c in s:
+        if c in _CJK_DIGIT:
+            if cur not in (None, 0):
+                return None  # two numerals in a row
+            cur = _CJK_DIGIT[c]
+        elif c in _CJK_UNIT:
+            u = _CJK_UNIT[c]
+            if u >= last or cur == 0:
+                return None
+            total += (1 if cur is None else cur) * u
+            cur, last = None, u
+        else:
+            return None
+    return total + (cur or 0)
+
+
+def _cjk_values(s: str) -> list[int]:
+    """Every number a run of CJK numerals stands for, the first its main reading:
+    a number (十五: 15), digits one by one (二〇二二: 2022); two consecutive numerals before a unit
+    are a range (七八十: 70-80, 六七十年代: the 60s and 70s, 三四百: 300-400), and so after 十
+    (十七八岁: 17 or 18); a run that is no one number is the numbers it runs together (十四五: 14
+    and 5, the 14th Five-Year Plan; 十一五)."""
+    if all(c in _CJK_DIGIT for c in s):
+        v = _cjk_value(s)
+        return [v] if v is not None else []
+    m = re.search(r"([一二两三四五六七八九])([二三四五六七八九])(?=[十百千])", s)
+    if m and _CJK_DIGIT[m.group(2)] == _CJK_DIGIT[m.group(1)] + 1:
+        out = []
+        for c in m.group(1, 2):
+            for v in _cjk_values(s[:m.start()] + c + s[m.end():]):
+                if v not in out:
+                    out.append(v)
+        return out
+    v = _cjk_strict(s)
+    if v is not None:
+        return [v]
+    out: list[int] = []
+    i = 0
+    while i < len(s):  # the longest well-formed number at each point
+        for j in range(len(s), i, -1):
+            w = _cjk_strict(s[i:j])
+            if w is not None:
+                if w not in out:
+                    out.append(w)
+                i = j
+                break
+        else:
+            i += 1
+    m = re.fullmatch(r"(.*十)([一二两三四五六七八])([二三四五六七八九])", s)
+    if m and _CJK_DIGIT[m.group(3)] == _CJK_DIGIT[m.group(2)] + 1:
+        for c in m.group(2, 3):
+            w = _cjk_strict(m.group(1) + c)
+            if w is not None and w not in out:
+                out.append(w)
+    return out
 
 
 def _cjk_value(s: str) -> int | None:
@@ -465,6 +612,9 @@ def compare(target: str, source: str, lang: str | None, source_lang: str | None)
         if n.main is None and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2}", _ascii_digits(n.text)):
             yy = n.parts[-1]
             values |= {yy + 2000, yy + 1900}  # 12.1.21: 2021
+        if n.main is not None and re.fullmatch(r"\d\d", _ascii_digits(n.text)) and (
+                source[n.start - 1:n.start] in ("'", "\u2019") or regex.match(r"\p{L}-", source[max(0, n.start - 2):n.start])):
+            values |= {n.main + 2000, n.main + 1900}  # a year cut to two digits: '96, COVID-19 (2019冠状病毒病)
     for m in _WORD.finditer(source):
         exp = _scale(m.group(), source_lang) if source_lang else None
         if exp is not None and exp >= 3:  # 'milion korun', 'a million': one million
@@ -472,15 +622,24 @@ def compare(target: str, source: str, lang: str | None, source_lang: str | None)
         if _ROMAN.fullmatch(m.group()):  # World War II, Part III
             values.add(Decimal(_roman(m.group())))
     texts = {n.text for n in snums} | {_ascii_digits(n.text) for n in snums}
-    # numbers side by side (an identifier: E 95 01) may be written as one (E 95.01)
+    # numbers side by side (an identifier: E 95 01) may be written as one (E 95.01); so may a
+    # number with a stray space at its separator (25 .000, 3, 126)
     texts |= {_digits(a.text) + _digits(b.text) for a, b in zip(snums, snums[1:])
-              if a.end < b.start and source[a.end:b.start] == " "}
+              if a.end < b.start and re.fullmatch(r" |[.,] | [.,]", source[a.end:b.start])
+              and _digits(a.text) and _digits(b.text)}
+    # fractions: 4分の1 (ja), 四分之一 (zh) are 1/4, also as a percentage
+    for m in re.finditer(r"(\d+|[一二两三四五六七八九十百]+)\s?分[の之]\s?(\d+|[一二两三四五六七八九十]+)", _ascii_digits(source)):
+        den, num = (_frac_part(x) for x in m.group(1, 2))
+        if den and num is not None and 0 < num < den:
+            values |= {(Decimal(num) / Decimal(den)).normalize(), (Decimal(100 * num) / Decimal(den)).normalize()}
     src = _Source(values, texts,
                   _months(source, source_lang), bool(_IMPERIAL.search(source) or _IMPERIAL.search(target)),
                   bool(_PM.search(source)))
     target_pm = bool(_PM.search(target))
     bad = [t for t in tnums if not _supported(t, src, _Where(target[t.end:t.end + 16], target[max(0, t.start - 2):t.start],
                                                              target_pm))]
+    bad = _fractions(target, tnums, bad, src)
+    bad = _respaced(target, tnums, bad, src, {_digits(n.text) for n in snums} | src.texts)
     out = _broken(target, tnums, bad, snums)
     gone = {id(x) for m in out for x in tnums if m.number.start <= x.start < m.number.end}
     bad = [t for t in bad if id(t) not in gone]
@@ -501,6 +660,41 @@ def compare(target: str, source: str, lang: str | None, source_lang: str | None)
             note = f"the source has no {t.text}"
         out.append(Mismatch(t, meant, note))
     return sorted(out, key=lambda m: m.number.start)
+
+
+def _respaced(target: str, tnums: list[Number], bad: list[Number], src: _Source, src_digits: set[str]) -> list[Number]:
+    """Two target numbers with a space at the separator between them: the source's digits with
+    other spacing (11,2021 written '11, 2021') are the same numbers; a thousands group broken
+    by a space ('700, 000' for 70万) is the source's value read whole. (Where the source writes
+    the very digits of a broken group, '3, 126' for 3,126, ``_broken`` reports the slip.)"""
+    fine = set()
+    for a, b in zip(tnums, tnums[1:]):
+        gap = target[a.end:b.start]
+        if a.main is None or b.main is None or not re.fullmatch(r"[.,\uff0c]\s|\s[.,\uff0c]", gap):
+            continue
+        group = bool(re.fullmatch(r"\d{3}", _ascii_digits(b.text))) and len(a.text) <= 3
+        if _digits(a.text) + _digits(b.text) in src_digits:
+            if not (group and gap[0] != " "):
+                fine |= {id(a), id(b)}
+        elif group and (a.main * 1000 + b.main).normalize() in src.values:
+            fine |= {id(a), id(b)}
+    return [t for t in bad if id(t) not in fine]
+
+
+def _frac_part(x: str) -> int | None:
+    return int(x) if x.isdigit() else _cjk_strict(x)
+
+
+def _fractions(target: str, tnums: list[Number], bad: list[Number], src: _Source) -> list[Number]:
+    """A fraction written N分のM (ja) or N分之M (zh), M/N: 4分の1 for a quarter, 1/4 or 25%."""
+    ok = set()
+    for a, b in zip(tnums, tnums[1:]):
+        if a.main is None or b.main is None or not re.fullmatch(r"\s?分[の之]\s?", target[a.end:b.start]):
+            continue
+        if 0 < b.main < a.main and ((b.main / a.main).normalize() in src.values
+                                     or (100 * b.main / a.main).normalize() in src.values):
+            ok |= {id(a), id(b)}
+    return [t for t in bad if id(t) not in ok]
 
 
 def _broken(target: str, tnums: list[Number], bad: list[Number], snums: list[Number]) -> list[Mismatch]:

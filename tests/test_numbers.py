@@ -132,3 +132,93 @@ def test_a_language_threshold_above_the_number_score_does_not_silence_numbers():
     strict = Checker(lang="sh", threshold=0.95)
     rep = strict.check("Gol je pao posle 54 minuta.", source="The goal came after 45 minutes.", source_lang="en")
     assert not [a for a in rep.anomalies if a.kind == "number"]
+
+
+def _flagged(target: str, source: str, lang: str, source_lang: str = "en") -> list[str]:
+    return [t for t, _ in _flags(target, source, lang, source_lang)]
+
+
+# --- how languages write numbers: conventions a translation may follow (pattern numbers of the
+# WMT22 flag review in brackets); sentences written for these tests
+
+def test_chinese_cheng_and_japanese_wari_are_tenths():  # (1) 三成 = 30%, 3割 = 30%
+    assert _flags("Nearly 30% of the voters stayed home.", "近三成选民没有投票。", "en", "zh") == []
+    assert _flags("More than 70% of households own a car.", "超过7成家庭拥有汽车。", "en", "zh") == []
+    assert _flags("About 30% of the staff work from home.", "社員の約3割が在宅勤務だ。", "en", "ja") == []
+    assert _flags("Sales rose 35%.", "売上は3割5分伸びた。", "en", "ja") == []
+    assert _flags("家庭の7割が", "70% of households", "ja", "en") == []      # the target writes tenths
+    assert _flagged("Nearly 40% of the voters stayed home.", "近三成选民没有投票。", "en", "zh") == ["40"]
+
+
+def test_two_consecutive_numerals_before_a_unit_are_a_range():  # (2), (4)
+    assert _flags("In the 1980s and 1990s the town grew.", "上世纪八九十年代，这座小镇发展起来。", "en", "zh") == []
+    assert _flags("About 30 to 40 people came.", "来了三四十个人。", "en", "zh") == []
+    assert _flags("Some 300 or 400 sheep died.", "死了三四百只羊。", "en", "zh") == []
+    assert _flags("Between 80% and 90% agreed.", "百分之八九十的人同意。", "en", "zh") == []
+    assert _flags("Boys of 17 or 18.", "十七八岁的男孩。", "en", "zh") == []
+    assert _flagged("About 60 people came.", "来了三四十个人。", "en", "zh") == ["60"]
+
+
+def test_a_numeral_run_that_is_no_number_is_the_numbers_it_runs_together():  # (3) 十三五 = 13th + 5
+    assert _flags('The "13th Five-Year Plan" ended.', "“十三五”规划结束了。", "en", "zh") == []
+    assert _flags('The "11th Five-Year Plan" began.', "“十一五”开始了。", "en", "zh") == []
+    assert _flagged('The "12th Five-Year Plan" ended.', "“十三五”规划结束了。", "en", "zh") == ["12"]
+
+
+def test_a_scale_word_without_a_number_is_one_of_it():  # (5) 万 = 10,000
+    assert _flags("The city will hire 10,000 nurses.", "该市将招聘万名护士。", "en", "zh") == []
+    assert _flags("Two mistakes per 10,000 words.", "每万字两处错误。", "en", "zh") == []
+
+
+def test_over_or_some_between_a_number_and_its_scale_keeps_the_scale():  # (5) 20余万 = over 200,000
+    assert _flags("more than 200,000 visitors", "20余万游客", "en", "zh") == []
+    assert _flags("more than 500,000 yuan", "五十多万元", "en", "zh") == []
+    assert _flagged("more than 20,000 visitors", "20余万游客", "en", "zh") == ["20,000"]
+
+
+def test_a_scale_word_read_whole_with_grouped_digits_and_a_counter():  # (6)
+    assert _flags("予算は3億2,500万ドルだ。", "The budget is $325 million.", "ja", "en") == []
+    assert _flags("Over 500,000 copies sold", "累計50万部を突破", "en", "ja") == []
+    assert _flags("Over 500, 000 copies sold", "累計50万部を突破", "en", "ja") == []   # a stray space, same value
+
+
+def test_english_glues_million_billion_and_thousand_to_the_number():  # (6) £75m
+    assert _flags("政府は4000万ポンドを拠出する。", "The government gives £40m.", "ja", "en") == []
+    assert _flags("政府は12億ドルを拠出する。", "The government gives $1.2bn.", "ja", "en") == []
+    assert _flags("Es kostet 20.000 Euro.", "It costs €20k.", "de", "en") == []
+    assert _flagged("政府は5000万ポンドを拠出する。", "The government gives £40m.", "ja", "en") == ["5000"]
+
+
+def test_a_russian_or_ukrainian_scale_word_before_the_number_is_an_approximation():  # (6) тисяч 100
+    assert _flags("about 200,000 people", "там людей тисяч 200", "en", "uk") == []
+    assert _flags("about 50,000 people", "там людей тысяч пятьдесят", "en", "ru") == []
+
+
+def test_english_words_that_imply_a_number_support_its_digits():  # (7)
+    assert _flags("私たちは2回ほど道に迷った。", "We got lost a couple of times.", "ja", "en") == []
+    assert _flags("これはもう1つの問題だ。", "This is just another problem.", "ja", "en") == []
+    assert _flags("選挙まで2週間だ。", "The election is a fortnight away.", "ja", "en") == []
+    assert _flags("1人あたり3枚まで。", "Up to 3 tickets per person.", "ja", "en") == []
+    assert _flags("10代の若者が増えた。", "Teenagers are more common now.", "ja", "en") == []
+    assert _flags("20代の女性", "women in their twenties", "ja", "en") == []
+    assert _flags("住民の4分の1以上が反対した。", "More than a quarter of residents objected.", "ja", "en") == []
+    assert _flagged("住民の3分の1以上が反対した。", "More than a quarter of residents objected.", "ja", "en") == ["3"]
+
+
+def test_a_two_digit_year_in_a_name_stands_for_its_full_year():  # (8) COVID-19 = 2019冠状病毒病
+    assert _flags("2019冠状病毒病疫苗", "COVID-19 vaccines", "zh", "en") == []
+    assert _flags("Die Expo 1998 in Lissabon", "Expo '98 in Lisbon", "de", "en") == []
+    assert _flagged("2018冠状病毒病疫苗", "COVID-19 vaccines", "zh", "en") == ["2018"]
+
+
+def test_czech_writes_units_before_tens_also_inside_compounds():  # (9) pětadvacet = 25
+    assert _flags("The 25-year-old striker scored.", "Pětadvacetiletý útočník skóroval.", "en", "cs") == []
+    assert _flags("He waited 31 days.", "Čekal jednatřicet dní.", "en", "cs") == []
+    assert _flags("She is 42.", "Je jí dvaačtyřicet.", "en", "cs") == []
+    assert _flagged("The 35-year-old striker scored.", "Pětadvacetiletý útočník skóroval.", "en", "cs") == ["35"]
+
+
+def test_the_sources_digits_with_a_stray_space_at_a_separator_are_the_same_number():  # (10)
+    assert _flags("a fine of EUR 40,000", "eine Strafe von 40 .000 Euro", "en", "de") == []
+    assert _flags("the invoice for 12, 2021", "faktura za 12,2021", "en", "cs") == []
+    assert _flagged("the invoice for 12, 2022", "faktura za 12,2021", "en", "cs") == ["12", "2022"]
