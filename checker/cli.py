@@ -1,5 +1,5 @@
 """Command line: `checker check`, `checker scan`, `checker eval`, `checker hook`, `checker serve`,
-`checker models pull`.
+`checker adapt`, `checker models pull`.
 
 Exit codes: 0 success (anomalies found or not), 1 internal error, or for `hook` an anomaly scoring
 at or above --fail-at, 2 usage error, 3 bad input
@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("models", help="manage transformers models: checker models pull NAME", add_help=False)
     e = sub.add_parser("eval", help="score a scan against gold annotations")
     e.add_argument("eval_args", nargs=argparse.REMAINDER, help="see 'python -m checker.evaluate --help'")
+    a = sub.add_parser("adapt", help="build a newsroom profile (--profile DIR) from an archive of its own text")
+    a.add_argument("files", nargs="+", metavar="FILE", help="archive text files, one sentence or paragraph per line")
+    a.add_argument("--lang", required=True, help="language of the archive (a profile is for one language)")
+    a.add_argument("--out", required=True, metavar="DIR", help="profile directory to write (created; rebuilt in place)")
+    a.add_argument("--min-count", type=int, default=None, metavar="N",
+                   help="occurrences a word needs to enter the profile (default 3)")
+    a.add_argument("--min-lines", type=int, default=None, metavar="N",
+                   help="lines a word must occur on (default 2)")
     from . import hook, server
 
     hook.add_parser(sub)
@@ -254,6 +262,22 @@ def cmd_models(argv: list[str]) -> int:
     return 0
 
 
+def cmd_adapt(args) -> int:
+    """`checker adapt`: the profile directory of an archive (checker.profile); progress on stderr."""
+    from .profile import MIN_COUNT, MIN_LINES, build_profile
+
+    def progress(msg: str) -> None:
+        if not args.quiet:
+            print(f"checker: {msg}", file=sys.stderr, flush=True)
+
+    m = build_profile(args.lang, args.files, args.out,
+                      min_count=MIN_COUNT if args.min_count is None else args.min_count,
+                      min_lines=MIN_LINES if args.min_lines is None else args.min_lines, progress=progress)
+    print(f"{args.out}: {m['lang']} profile of {m['counts']['entries']:,} words "
+          f"from {m['counts']['lines']:,} lines ({m['counts']['words']:,} words)")
+    return 0
+
+
 def cmd_hook(args) -> int:
     from .hook import cmd_hook as run
 
@@ -310,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             build_parser().print_help()
             return 2
         return {"check": cmd_check, "scan": cmd_scan, "eval": cmd_eval, "hook": cmd_hook,
-                "serve": cmd_serve}[args.cmd](args)
+                "serve": cmd_serve, "adapt": cmd_adapt}[args.cmd](args)
     except CheckerError as e:
         print(f"checker: error: {e.message}", file=sys.stderr)
         return e.exit_code

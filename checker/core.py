@@ -18,6 +18,7 @@ from .lexicon import norm
 from .lm.base import LanguageModel
 from .morphology import describe as describe_morphology
 from .plain import PlainLines
+from .profile import Profile, check_lang, read_profile
 from .translation import bundle_digest
 from .report import Report
 from .signature import Signature, allowlist_digest
@@ -96,8 +97,11 @@ class Checker:
 
     ``allowlist``: words never to flag (a single string is one word); ``glossary``: a TSV or TBX
     file (or a ``checker.glossary.Glossary``) of source terms and the target terms a translation
-    with its source must use (kind ``term``); ``threshold``: the minimum
-    score to report, in [0, 1] (default: calibrated per language; anything else is a UsageError).
+    with its source must use (kind ``term``); ``profile``: a newsroom profile directory (or a
+    ``checker.profile.Profile``) built by ``checker adapt``: its words are known and are spelling
+    candidates; it is for one language (its own when ``lang`` is None, not the default "en";
+    another is a UsageError); ``threshold``: the minimum score to report, in [0, 1] (default:
+    calibrated per language; anything else is a UsageError).
     Models load once per language and stay loaded for the Checker's life.
     """
 
@@ -105,13 +109,19 @@ class Checker:
                  pipeline: Sequence[str] = DEFAULT_PIPELINE, allowlist: Iterable[str] = (),
                  threshold: float | None = None, detector: str | None = None,
                  suggestions: int = 5, context_model: str | None = "none",
-                 glossary: "str | os.PathLike | Glossary | None" = None):
+                 glossary: "str | os.PathLike | Glossary | None" = None,
+                 profile: "str | os.PathLike | Profile | None" = None):
         #: what a worker process needs to build the same Checker (Checker.pipe with n_process > 1)
         self.init_kwargs = {"lang": lang, "model": model, "pipeline": tuple(pipeline),
                             "allowlist": [allowlist] if isinstance(allowlist, str) else list(allowlist),
                             "threshold": threshold, "detector": detector, "suggestions": suggestions,
                             "context_model": context_model,
-                            "glossary": str(glossary) if isinstance(glossary, (str, os.PathLike)) else glossary}
+                            "glossary": str(glossary) if isinstance(glossary, (str, os.PathLike)) else glossary,
+                            "profile": str(profile) if isinstance(profile, (str, os.PathLike)) else profile}
+        #: the newsroom profile (checker.profile), or None; it names the language when none is given
+        self.profile = read_profile(profile) if isinstance(profile, (str, os.PathLike)) else profile
+        if lang is None and self.profile is not None:
+            lang = self.profile.lang
         self.lang = normalize_lang(lang) if lang else None
         self.model = model
         self.context_model = context_model
@@ -142,8 +152,10 @@ class Checker:
         return got
 
     def _load(self, lang: str):
+        if self.profile is not None:
+            check_lang(self.profile, lang)  # one line, before any model loads
         res = Resources(lang=lang, lm=load_lm(self.model, lang), allowlist=self.allowlist,
-                        cm=load_context_model(self.context_model), glossary=self.glossary)
+                        cm=load_context_model(self.context_model), glossary=self.glossary, profile=self.profile)
         signals = [get_signal(n)(res) for n in self.pipeline]
         return res, signals, Suggester(res, self.detector.extra.get("suggester"), k=self.n_suggestions,
                                         cm_weights=self.detector.extra.get("suggester_cm"))
@@ -191,7 +203,8 @@ class Checker:
             lex += f"+{morph}"
         return Signature(checker=__version__, lang=lang, lm=lm, lex=lex, tr=bundle_digest(), det=self.detector.digest,
                          thr=thr, signals=self.pipeline, allow=allowlist_digest(self.allowlist),
-                         ctx="file" if file_context else "line", gloss=self.glossary.digest())
+                         ctx="file" if file_context else "line", gloss=self.glossary.digest(),
+                         prof=self.profile.digest if self.profile is not None else "none")
 
     def annotate(self, text: str, source: str | None = None, source_lang: str | None = None,
                  lang: str | None = None, context: Mapping[str, int] | None = None) -> Document:

@@ -182,6 +182,11 @@ class Detector:
     name_score: float = 0.9
     #: a glossary violation: the source has the term and the target lacks the required one
     term_score: float = 0.95
+    #: a garbled run of characters in zh/ja text (signals/charseq.py, an opt-in signal): its
+    #: precision judged by hand on WMT22 system outputs, 1/36 (bench/cjk_flags_wmt22.tsv)
+    garbled_score: float = 0.03
+    #: a Chinese character in place of one read alike (signals/charseq.py): 1/14 there
+    homophone_score: float = 0.07
     digest: str = "fallback"
     lang_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -210,7 +215,8 @@ class Detector:
                    lang_weights=cfg.get("lang_weights", {}),
                    segment_score=cfg.get("segment_score", 0.9),
                    number_score=cfg.get("number_score", 0.9), name_score=cfg.get("name_score", 0.9),
-                   term_score=cfg.get("term_score", 0.95),
+                   term_score=cfg.get("term_score", 0.95), garbled_score=cfg.get("garbled_score", 0.03),
+                   homophone_score=cfg.get("homophone_score", 0.07),
                    extra={k: v for k, v in cfg.items() if k not in ("weights", "thresholds", "lang_weights")})
 
     def threshold(self, lang: str) -> float:
@@ -240,15 +246,25 @@ class Detector:
                                evidence={"segment_lang": lang, "confidence": conf}))
             taken.update(range(s, e))
         # the source checks' findings (signals.base.Finding), each kind at its measured precision
-        for key, kind, score in (("numbers", "number", self.number_score), ("names", "name", self.name_score),
-                                 ("terms", "term", self.term_score)):
+        # (a garbled zh/ja run is a non-word found by a character model: its evidence says so)
+        for key, kind, score, ev_key in (("numbers", "number", self.number_score, "number"),
+                                         ("names", "name", self.name_score, "name"),
+                                         ("terms", "term", self.term_score, "term"),
+                                         ("garbled", "non-word", self.garbled_score, "garbled"),
+                                         ("homophones", "misspelling", self.homophone_score, "homophone")):
             for f in doc.meta.get(key, []):
                 if f.start in taken and kind != "number":  # a number is reported whatever else holds it
                     continue
                 out.append(Anomaly(f.start, f.end, doc.text[f.start:f.end], kind, score, f.note,
-                                   evidence={kind: {"fix": f.fix, **f.evidence}}))
+                                   evidence={ev_key: {"fix": f.fix, **f.evidence}}))
                 if f.claims:
                     taken.update(range(f.start, f.end))
+        for s, e, meant, fix in doc.meta.get("radicals", []):
+            if s not in taken:
+                out.append(Anomaly(s, e, doc.text[s:e], "script", self.script_score,
+                                   f"radical U+{ord(doc.text[s]):04X} in place of the ideograph '{meant}' "
+                                   "(a PDF text-layer artifact)", evidence={"radical": fix}))
+                taken.update(range(s, e))
         for s, e, fixed in doc.meta.get("mojibake", []):
             if s not in taken:
                 out.append(Anomaly(s, e, doc.text[s:e], "script", self.mojibake_score,

@@ -151,6 +151,12 @@ class Lexicon:
     def __reduce__(self):  # the key function is a closure: rebuild from the language
         return (Lexicon, (self.lang,))
 
+    def with_words(self, extra: dict[str, float]) -> "Lexicon":
+        """A new Lexicon of the same language that also knows ``extra`` ({lookup form: raw
+        frequency}, e.g. a newsroom profile's words, checker.profile): a word's frequency is the
+        larger of the two. This lexicon and the shared ``get_lexicon`` one are left unchanged."""
+        return _ExtendedLexicon(self.lang, extra)
+
     def freq(self, normed: str) -> float:
         """Raw frequency of an already normalised word (0.0 when unknown); the hot-path lookup.
         A word below Zipf 3 counts with the frequency of its most frequent alternate spelling
@@ -311,6 +317,24 @@ class Lexicon:
                     if rest:
                         return (head,) + rest
         return None
+
+
+class _ExtendedLexicon(Lexicon):
+    """Lexicon.with_words: wordfreq's table merged with extra words (one dict, so the hot-path
+    lookups cost the same as the plain lexicon's)."""
+
+    def __init__(self, lang: str, extra: dict[str, float]):
+        super().__init__(lang)
+        self._extra = dict(extra)
+        # a copy: wordfreq's dict is its own cache, shared by every lexicon of the language
+        merged = dict(self._freq)
+        for w, f in self._extra.items():
+            if f > merged.get(w, 0.0):
+                merged[w] = f
+        self._freq = merged
+
+    def __reduce__(self):
+        return (_ExtendedLexicon, (self.lang, self._extra))
 
 
 def _part_floor(n: int) -> float:

@@ -13,6 +13,8 @@ from .lm.base import LanguageModel
 
 if TYPE_CHECKING:
     from .lm.hf import ContextModel
+    from .profile import Profile
+    from .spelling import SpellIndex
 
 
 @dataclass
@@ -24,10 +26,23 @@ class Resources:
     cm: Optional["ContextModel"] = None
     #: the user's glossary (checker.glossary), empty by default
     glossary: "Glossary" = field(default_factory=lambda: EMPTY)
+    #: a newsroom profile (checker.profile) of this language, or None
+    profile: Optional["Profile"] = None
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        return get_lexicon(self.lang)
+        """The language's shared lexicon; with a profile, a copy that also knows its words."""
+        base = get_lexicon(self.lang)
+        return base if self.profile is None else self.profile.lexicon(base)
+
+    @cached_property
+    def spell_index(self) -> "SpellIndex":
+        """The language's shared spelling index; with a profile, one whose candidates include
+        its words (checker.profile)."""
+        from .spelling import get_spell_index
+
+        base = get_spell_index(self.lang)
+        return base if self.profile is None else self.profile.spell_index(self.lexicon, base)
 
     @cached_property
     def foreign(self) -> ForeignIndex:

@@ -347,7 +347,8 @@ def create_app(lang: str = "en", max_body: int = DEFAULT_MAX_BODY, max_chars: in
         try:
             signature, anomalies = await pool.run(work, timeout)
         except CheckerError as e:
-            raise _Refused(422 if e.exit_code in (3, 4) else 500, e.message) from None
+            # 2: a language the service's --profile is not for (checker.profile): the request's fault
+            raise _Refused(422 if e.exit_code in (2, 3, 4) else 500, e.message) from None
         verdict = "block" if any(a["score"] >= block_at for a in anomalies) else "pass"
         return {"lang": code, "signature": signature, "verdict": verdict, "anomalies": anomalies}
 

@@ -3,10 +3,12 @@ command-line flags, then the nearest `.checker.toml` or `[tool.checker]` in `pyp
 the defaults.
 
 Invariants: every shell accepts the same model options (``lang``, ``model``, ``context_model``,
-``allowlist``, ``glossary``, ``threshold``, ``file_context``) from the same places with the same precedence (a
+``allowlist``, ``glossary``, ``profile``, ``add_signals``, ``threshold``, ``file_context``) from the same places with the same precedence (a
 flag given on the command line wins over the config file, which wins over the default); every
 value is validated where it enters (a threshold or fail_at outside [0, 1], NaN included, is a
-UsageError naming the file or flag); config paths (``allowlist``, ``glossary``) are relative to the config file.
+UsageError naming the file or flag); config paths (``allowlist``, ``glossary``, ``profile``) are relative to the config file;
+a profile's language is the default language when neither flag nor config names one (a shell's own
+default, such as the hook's ``en``, does not override it).
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ DEFAULT_FAIL_AT = 0.5
 
 #: config key -> the type it must have
 CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
-    "lang": str, "model": str, "context_model": str, "allowlist": str, "glossary": str, "threshold": (int, float),
+    "lang": str, "model": str, "context_model": str, "allowlist": str, "glossary": str, "profile": str,
+    "add_signals": str, "threshold": (int, float),
     "fail_at": (int, float), "file_context": bool,
 }
 
@@ -34,6 +37,8 @@ class Settings:
     context_model: str = "none"
     allowlist: str | None = None  # path of a word list
     glossary: str | None = None  # path of a TSV or TBX glossary (checker.glossary)
+    profile: str | None = None  # path of a newsroom profile directory (checker.profile, `checker adapt`)
+    add_signals: str | None = None  # opt-in signals to run after the default pipeline, comma-separated
     threshold: float | None = None  # None: calibrated per language
     fail_at: float = DEFAULT_FAIL_AT  # hook exit status / service verdict
     file_context: bool = True
@@ -41,14 +46,23 @@ class Settings:
     config: Path | None = field(default=None, compare=False)
 
     def checker_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for Checker(), the allowlist and glossary read from their files."""
+        """Keyword arguments for Checker(), the allowlist and glossary read from their files (the
+        profile stays a path: Checker reads it)."""
         from .glossary import read_glossary
         from .io import read_allowlist
 
         allow = read_allowlist(self.allowlist) if self.allowlist else []
-        return {"lang": self.lang, "model": self.model, "context_model": self.context_model,
+        extra: dict[str, Any] = {}
+        if self.add_signals:
+            from .signals import DEFAULT_PIPELINE
+
+            # an unknown or repeated name is refused by Checker in one line (check_pipeline)
+            extra["pipeline"] = DEFAULT_PIPELINE + tuple(x.strip() for x in self.add_signals.split(",") if x.strip())
+        return {**extra, "lang": self.lang, "model": self.model, "context_model": self.context_model,
                 "allowlist": allow, "threshold": self.threshold,
-                "glossary": read_glossary(self.glossary) if self.glossary else None}
+                "glossary": read_glossary(self.glossary) if self.glossary else None,
+                # the path, not the Profile: worker processes (init_kwargs) read it themselves
+                "profile": self.profile}
 
     @classmethod
     def resolve(cls, flags: dict[str, Any] | None = None, start: str | os.PathLike | None = None,
@@ -64,7 +78,13 @@ class Settings:
         for k in ("threshold", "fail_at"):
             if k in given:
                 given[k] = probability(f"--{k.replace('_', '-')}", given[k])
-        return replace(base, **given)
+        out = replace(base, **given)
+        if out.profile and "lang" not in given and not (found and "lang" in found[1]):
+            # a profile is for one language: it is the default, not a shell's own (hook, serve: en)
+            from .profile import profile_lang
+
+            out = replace(out, lang=profile_lang(out.profile))
+        return out
 
 
 _FIELDS = {f.name for f in fields(Settings)} - {"config"}
@@ -82,6 +102,12 @@ def add_model_options(p, lang_help: str = "target language code (default: config
     p.add_argument("--glossary", default=None,
                    help="TSV (source<TAB>target[<TAB>src_lang<TAB>tgt_lang]) or TBX file of terms a translation "
                         "must use; checked where a source is given")
+    p.add_argument("--profile", default=None, metavar="DIR",
+                   help="newsroom profile directory built by `checker adapt`: its names and terms are known words "
+                        "and spelling candidates (its language is the default --lang)")
+    p.add_argument("--add-signals", default=None, metavar="NAMES",
+                   help="opt-in signals to run too, comma-separated: 'charseq' (zh/ja garbled character runs "
+                        "and homophone slips; see the README for its precision)")
     p.add_argument("--threshold", type=lambda v: probability("--threshold", v), default=None,
                    help="minimum score to report, 0-1 (default: calibrated per language)")
     p.add_argument("--no-file-context", dest="file_context", action="store_const", const=False, default=None,
@@ -134,7 +160,7 @@ def validate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
             kind = "a number" if k in ("fail_at", "threshold") else "true or false" if want is bool else "a string"
             raise UsageError(f"{path}: {k} must be {kind}")
         out[k] = probability(f"{path}: {k}", v) if k in ("fail_at", "threshold") else v
-    for k in ("allowlist", "glossary"):
+    for k in ("allowlist", "glossary", "profile"):
         if k in out:
             out[k] = str(path.parent / out[k])
     return out

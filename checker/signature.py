@@ -5,8 +5,10 @@ Invariants: ``Signature.parse(str(sig)) == sig``; two runs whose signatures are 
 anomalies and scores for the same text; every setting that changes a score has a field — version,
 language, language model (+ context model), lexicon (+ full-form dictionary), translators'
 statistics, detector weights, threshold, signals, allowlist (a hash of its normalised words),
-context mode (``file``: a line is judged with its document's word counts; ``line``: alone) and the
-glossary (a hash of its entries; rendered only when one is given).
+context mode (``file``: a line is judged with its document's word counts; ``line``: alone), the
+glossary (a hash of its entries) and the newsroom profile (a hash of its language and words,
+checker.profile); the last two are rendered only when given, so signatures without them stay as
+they were.
 """
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from dataclasses import asdict, dataclass
 from typing import Iterable
 
 #: the rendered order; a field's name is its key in the string
-_KEYS = ("checker", "lang", "lm", "lex", "tr", "det", "thr", "signals", "allow", "ctx", "gloss")
+_KEYS = ("checker", "lang", "lm", "lex", "tr", "det", "thr", "signals", "allow", "ctx", "gloss", "prof")
+#: fields rendered only when not "none" (they came later: older signatures stay unchanged)
+_OPTIONAL = ("gloss", "prof")
 
 
 def allowlist_digest(words: Iterable[str]) -> str:
@@ -39,11 +43,12 @@ class Signature:
     allow: str = "none"  # allowlist_digest()
     ctx: str = "file"  # "file" or "line"
     gloss: str = "none"  # Glossary.digest()
+    prof: str = "none"  # Profile.digest (checker.profile)
 
     def __str__(self) -> str:
         vals = {**asdict(self), "thr": f"{self.thr:.3f}", "signals": "+".join(self.signals)}
-        # a glossary is rendered only when there is one: signatures without stay as they were
-        return "|".join(f"{k}:{vals[k]}" for k in _KEYS if k != "gloss" or self.gloss != "none")
+        # a glossary or profile is rendered only when there is one: signatures without stay as they were
+        return "|".join(f"{k}:{vals[k]}" for k in _KEYS if k not in _OPTIONAL or vals[k] != "none")
 
     @classmethod
     def parse(cls, text: str) -> "Signature":
@@ -54,7 +59,8 @@ class Signature:
             raise ValueError(f"not a checker signature (no {', '.join(missing)}): {text!r}")
         return cls(checker=parts["checker"], lang=parts["lang"], lm=parts["lm"], lex=parts["lex"], tr=parts["tr"],
                    det=parts["det"], thr=float(parts["thr"]), signals=tuple(parts["signals"].split("+")),
-                   allow=parts.get("allow", "none"), ctx=parts.get("ctx", "file"), gloss=parts.get("gloss", "none"))
+                   allow=parts.get("allow", "none"), ctx=parts.get("ctx", "file"), gloss=parts.get("gloss", "none"),
+                   prof=parts.get("prof", "none"))
 
 
 __all__ = ["Signature", "allowlist_digest"]

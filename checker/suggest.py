@@ -18,7 +18,7 @@ from .document import MAX_WORD_CHARS, Document, Token, char_script
 from .lexicon import norm
 from .report import Anomaly, Suggestion
 from .resources import Resources
-from .spelling import damerau, get_spell_index  # noqa: F401  (damerau: re-exported)
+from .spelling import damerau  # noqa: F401  (re-exported)
 from .translation import get_translation_stats
 
 #: kinds of the source checks (signals.base.SourceSignal), whose findings carry their own fix
@@ -95,6 +95,12 @@ class Suggester:
             elif a.kind in _SOURCE_CHECK_KINDS:  # the source's number or name, the glossary's term
                 fix = ev[a.kind]["fix"]
                 a.suggestions = [Suggestion(fix, 0.9)] if fix else []
+            elif "garbled" in ev:  # a run of characters that stands for no word: what was meant is unknown
+                a.suggestions = []
+            elif "homophone" in ev:  # the character read alike that makes the word
+                a.suggestions = [Suggestion(ev["homophone"]["fix"], round(a.score, 4))]
+            elif "radical" in ev:  # the ideograph the radical looks like ("" when it follows already)
+                a.suggestions = [Suggestion(ev["radical"], 0.9)]
             elif "mojibake" in ev:
                 a.suggestions = [Suggestion(ev["mojibake"], 0.9)]
             elif ev.get("script", {}).get("anomaly") == "control":
@@ -218,7 +224,7 @@ class Suggester:
         if not self.res.unsegmented:
             # the words it would be a slip of (diacritics restored, one edit, one edit plus
             # diacritics), with the slip's cost
-            for c in get_spell_index(self.res.lang).candidates(n, limit=12):
+            for c in self.res.spell_index.candidates(n, limit=12):
                 cands[c.word] = False
                 spell[c.word] = c.cost
         rank: dict[str, int] = {}

@@ -62,3 +62,19 @@ def test_parallel_scan_output_identical(tmp_path, capsys):
 def test_homoglyph_fix_restores_the_main_script(en_checker):
     (a,) = en_checker.check("Prices rose sharply in Mоscow on Monday.").anomalies  # Cyrillic о
     assert a.kind == "script" and a.suggestions[0].text == "Moscow" and a.suggestions[0].score > 0.9
+
+
+def test_a_cjk_radical_in_place_of_an_ideograph_is_a_script_flag_with_the_ideograph_as_fix():
+    from checker import Checker
+
+    got = Checker(lang="zh").check("我们使⽤这个方法。").anomalies
+    assert [(a.text, a.kind, [s.text for s in a.suggestions]) for a in got] == [("⽤", "script", ["用"])]
+
+
+def test_a_radical_beside_the_ideograph_it_doubles_is_deleted():
+    from checker import Checker
+
+    got = Checker(lang="ja").check("電⼦子書籍を読む。").anomalies
+    assert [(a.text, [s.text for s in a.suggestions]) for a in got] == [("⼦", [""])]
+    assert Checker(lang="ja").check("電子書籍を読む。").anomalies == []
+

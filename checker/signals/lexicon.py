@@ -7,7 +7,6 @@ from ..charmodel import get_char_model
 from ..document import MAX_WORD_CHARS, WORD_PARTS, Document, token_scripts
 from ..lexicon import norm
 from ..morphology import known_form
-from ..spelling import get_spell_index
 from .base import Signal, register
 
 #: words at or above this Zipf value in the target are not examined further
@@ -137,8 +136,10 @@ class LexiconSignal(Signal):
             ev["completion"], ev["completion_zipf"] = None, 0.0
         # what the word would be a slip of; capitalised words too (a sentence-initial
         # 'Předpokladam' is a typo, not a name), never other scripts' words
-        typo = None if alien_latin else get_spell_index(lang).best(n)
-        variant = None if alien_latin else get_spell_index(lang).variant(n)
+        # the Resources' index: the shared one, or with a profile's words as candidates
+        spell = self.res.spell_index
+        typo = None if alien_latin else spell.best(n)
+        variant = None if alien_latin else spell.variant(n)
         ev["typo"], ev["typo_zipf"], ev["typo_cost"], ev["typo_edit"], ev["typo_score"] = (
             (typo.word, typo.zipf, typo.cost, typo.edit, typo.score) if typo else (None, 0.0, 0.0, None, -9.0))
         ev["variant"], ev["variant_zipf"] = variant if variant else (None, 0.0)
