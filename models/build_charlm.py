@@ -77,7 +77,11 @@ def homophone_groups(uni: Counter, lang: str) -> list[str]:
     """Groups (strings) of two or more of the most frequent Han characters read alike."""
     if lang != "zh":
         return []
-    from pypinyin import Style, lazy_pinyin
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError:
+        raise SystemExit("build_charlm: the Chinese homophone groups need pypinyin (a build-time tool): "
+                         "pip install pypinyin") from None
 
     han = sorted((c for c in uni if "\u4e00" <= c <= "\u9fff"), key=lambda c: (-uni[c], c))[:HOMOPHONE_POOL]
     by: dict[str, list[str]] = {}
