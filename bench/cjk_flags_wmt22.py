@@ -39,17 +39,12 @@ def flags(lang: str) -> tuple[list[list], int]:
             for ln, line in enumerate(f):
                 line = line.rstrip("\n")
                 chars += len(line.replace(" ", ""))
-                sur = sig.lm.surprisal(line)
-                runs, homs = sig.find(line, 0, sur), sig.find_homophones(line, 0, sur)
-                at = {h.start for h in homs}  # as CharSequenceSignal.__call__ combines them
-                runs = [r for r in runs if not (r.end - r.start <= 2 and at & set(range(r.start, r.end)))]
-                inside = {k for r in runs for k in range(r.start, r.end)}
+                runs, homs = sig.find_line(line)
                 for r in runs:
                     out.append([lang, system, ln, "garbled", line[r.start:r.end], "", line[max(0, r.start - 12):r.end + 12]])
                 for h in homs:
-                    if h.start not in inside:
-                        out.append([lang, system, ln, "homophone", line[h.start:h.end], h.fix,
-                                    line[max(0, h.start - 12):h.end + 12]])
+                    out.append([lang, system, ln, "homophone", line[h.start:h.end], h.fix,
+                                line[max(0, h.start - 12):h.end + 12]])
     return out, chars
 
 

@@ -75,21 +75,26 @@ class CharSequenceSignal(Signal):
         homophones: list[Finding] = []
         offset = 0
         for line in doc.text.split("\n"):
-            sur = self.lm.surprisal(line)
-            runs = self.find(line, offset, sur)
-            homs = self.find_homophones(line, offset, sur)
-            # a two-character "run" around a character a homophone would fix is that misspelling
-            # (one wrong character spoils both of its transitions); longer runs stay garbage
-            at = {f.start for f in homs}
-            runs = [f for f in runs if not (f.end - f.start <= 2 and at & set(range(f.start, f.end)))]
-            inside = {k for f in runs for k in range(f.start, f.end)}
+            runs, homs = self.find_line(line, offset)
             found.extend(runs)
-            homophones.extend(f for f in homs if f.start not in inside)
+            homophones.extend(homs)
             offset += len(line) + 1
         if found:
             doc.meta["garbled"] = found
         if homophones:
             doc.meta["homophones"] = homophones
+
+    def find_line(self, line: str, offset: int = 0) -> tuple[list[Finding], list[Finding]]:
+        """(garbled runs, homophone slips) of one line, as the signal reports them."""
+        sur = self.lm.surprisal(line)
+        runs = self.find(line, offset, sur)
+        homs = self.find_homophones(line, offset, sur)
+        # a two-character "run" around a character a homophone would fix is that misspelling
+        # (one wrong character spoils both of its transitions); longer runs stay garbage
+        at = {f.start for f in homs}
+        runs = [f for f in runs if not (f.end - f.start <= 2 and at & set(range(f.start, f.end)))]
+        inside = {k for f in runs for k in range(f.start, f.end)}
+        return runs, [f for f in homs if f.start not in inside]
 
     def find_homophones(self, line: str, offset: int = 0, sur: "np.ndarray | None" = None) -> list[Finding]:
         """Single characters that a character read alike would make far more probable and a
