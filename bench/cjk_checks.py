@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from checker import Checker  # noqa: E402
 from checker.charlm import countable, load_charlm  # noqa: E402
 from checker.signals import DEFAULT_PIPELINE, OPT_IN  # noqa: E402
+from source_checks import SPLITS, lines_of  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 CODES = {"zh": "zho_Hans", "ja": "jpn_Jpan"}
-SPLITS = {"dev": (0, 250), "devtest": (250, 500)}
 
 
 def common_han(lang: str, n: int = 3000) -> list[str]:
@@ -102,11 +102,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     out = args.out or ROOT / "build" / "bench" / f"cjk_checks-{args.split}.json"
-    lo, hi = SPLITS[args.split]
     result = {}
     for lang in CODES:
         t0 = time.perf_counter()
-        lines = (CORPORA / "flores200" / f"{CODES[lang]}.txt").read_text(encoding="utf-8").splitlines()[lo:hi]
+        lines = lines_of(CODES[lang], args.split)
         refs: list[str] = []
         for p in sorted(glob.glob(str(CORPORA / "wmt22" / "references" / f"*.en-{lang}.ref.*.{lang}"))):
             refs += [x.strip() for x in open(p, encoding="utf-8") if x.strip()]

@@ -52,12 +52,11 @@ sys.path.insert(0, str(ROOT / "models"))
 from checker.lexicon import get_lexicon, norm  # noqa: E402
 from checker.lm.ngram import lm_words, load_ngram  # noqa: E402
 from checker.translation import get_translation_stats  # noqa: E402
+from source_checks import SPLITS, lines_of  # noqa: E402
 
-FLORES = ROOT.parent / "shared" / "corpora" / "flores200"
 LEXICON = ROOT / "build" / "bench" / "lexicon10"
 CODES = {"en": "eng_Latn", "de": "deu_Latn", "cs": "ces_Latn", "fr": "fra_Latn", "es": "spa_Latn",
          "ru": "rus_Cyrl", "it": "ita_Latn", "pl": "pol_Latn", "uk": "ukr_Cyrl"}
-SPLITS = {"dev": (0, 250), "devtest": (250, 500)}
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -97,9 +96,7 @@ def evidence(pair: str, split: str, seed: int) -> list[dict]:
     import make_synthetic as ms
 
     sl, tl = pair.split("-")
-    lo, hi = SPLITS[split]
-    src = (FLORES / f"{CODES[sl]}.txt").read_text(encoding="utf-8").splitlines()[lo:hi]
-    tgt = (FLORES / f"{CODES[tl]}.txt").read_text(encoding="utf-8").splitlines()[lo:hi]
+    src, tgt = lines_of(CODES[sl], split), lines_of(CODES[tl], split)
     fwd, rev = get_translation_stats(sl, tl, LEXICON), get_translation_stats(tl, sl, LEXICON)
     slex, tlex, lm = get_lexicon(sl), get_lexicon(tl), load_ngram(tl)
     ctx = ms.Context(lang=tl, src_lang=sl, alphabet=None)

@@ -32,7 +32,7 @@ import regex
 
 from .assets import embedded
 
-__all__ = ["CharBigramLM", "load_charlm", "LANGS", "countable", "word_set", "word_freqs"]
+__all__ = ["CharBigramLM", "load_charlm", "LANGS", "countable", "COUNTABLE_RUN"]
 
 FORMAT_VERSION = 1
 LANGS = ("zh", "ja")
@@ -41,7 +41,7 @@ BOS, EOS = "\x02", "\x03"
 SHIFT = 21
 DEFAULT_DIR = embedded("charlm")
 _COUNTABLE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]")
-_COUNTABLE_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]+")
+COUNTABLE_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]+")
 
 
 def countable(ch: str) -> bool:
@@ -82,8 +82,7 @@ class CharBigramLM:
         groups = a["homophones"].tobytes().decode("utf-8").split("\n") if "homophones" in a else []
         self._homophones = {c: g.replace(c, "") for g in groups if g for c in g}
         self._has_h = np.zeros(v + 1, dtype=bool)
-        for c in self._homophones:
-            self._has_h[self._index(np.array([ord(c)], dtype=np.int64))] = True
+        self._has_h[self._index(np.array([ord(c) for c in self._homophones], dtype=np.int64))] = True
 
     def has_homophones(self, cps: np.ndarray) -> np.ndarray:
         """For each code point: whether the model knows characters read like it."""
@@ -99,10 +98,7 @@ class CharBigramLM:
         a = np.array([ord(c) for c in prev], dtype=np.int64) if isinstance(prev, str) else prev
         b = np.array([ord(c) for c in chars], dtype=np.int64) if isinstance(chars, str) else chars
         i, j = self._index(a), self._index(b)
-        lt, ty = self._left_total[i], self._left_types[i]
-        pair = self._pair_counts(a, b)
-        p = np.where(lt + ty > 0, (pair + ty * self._pu[j]) / np.where(lt + ty > 0, lt + ty, 1.0), self._pu[j])
-        return np.log(p)
+        return np.log(_witten_bell(self._pair_counts(a, b), self._left_total[i], self._left_types[i], self._pu[j]))
 
     @classmethod
     def from_file(cls, path: str | Path) -> "CharBigramLM":
@@ -129,19 +125,21 @@ class CharBigramLM:
         idx = self._index(cps)
         pair = self._pair_counts(cps[:-1], cps[1:])          # pair[j]: (cps[j], cps[j+1])
         pu = self._pu[idx]
-        # forward: P(c_j | c_{j-1}) for j = 1..len
-        lt, ty = self._left_total[idx[:-1]], self._left_types[idx[:-1]]
-        fwd = (pair + ty * pu[1:]) / np.where(lt + ty > 0, lt + ty, 1.0)
-        fwd = np.where(lt + ty > 0, fwd, pu[1:])
-        # backward: P(c_j | c_{j+1}) for j = 0..len-1
-        rt, rty = self._right_total[idx[1:]], self._right_types[idx[1:]]
-        bwd = (pair + rty * pu[:-1]) / np.where(rt + rty > 0, rt + rty, 1.0)
-        bwd = np.where(rt + rty > 0, bwd, pu[:-1])
+        # forward: P(c_j | c_{j-1}) for j = 1..len; backward: P(c_j | c_{j+1}) for j = 0..len-1
+        fwd = _witten_bell(pair, self._left_total[idx[:-1]], self._left_types[idx[:-1]], pu[1:])
+        bwd = _witten_bell(pair, self._right_total[idx[1:]], self._right_types[idx[1:]], pu[:-1])
         s = (-np.log(fwd[:-1]) - np.log(bwd[1:])) / 2     # characters 1..len of cps = text
         mask = np.zeros(len(text), dtype=bool)
-        for m in _COUNTABLE_RUN.finditer(text):
+        for m in COUNTABLE_RUN.finditer(text):
             mask[m.start():m.end()] = True
         return np.where(mask, s, 0.0)
+
+
+def _witten_bell(pair: np.ndarray, total: np.ndarray, types: np.ndarray, pu: np.ndarray) -> np.ndarray:
+    """P(c | context) from the pair's count, the context's total and distinct continuations,
+    and the unigram probability of c; the unigram alone for a context never seen."""
+    t = total + types
+    return np.where(t > 0, (pair + types * pu) / np.where(t > 0, t, 1.0), pu)
 
 
 @lru_cache(maxsize=None)
@@ -160,19 +158,3 @@ def load_charlm(lang: str, directory: str | Path | None = None) -> CharBigramLM 
         return None
     return _load(str(p.resolve()), st.st_mtime_ns, st.st_size)
 
-
-@lru_cache(maxsize=4)
-def word_set(lang: str, min_freq: float = 1e-8, single_min_freq: float = 10 ** (4.5 - 9)) -> frozenset[str]:
-    """wordfreq's words of ``lang`` of 2-6 characters (frequency >= ``min_freq``) and its
-    one-character words of Zipf >= 4.5 (particles and function words: 已, 被, 更, の)."""
-    import wordfreq
-
-    return frozenset(w for w, f in wordfreq.get_frequency_dict(lang).items()
-                     if (2 <= len(w) <= 6 and f >= min_freq) or (len(w) == 1 and f >= single_min_freq))
-
-
-def word_freqs(lang: str) -> dict[str, float]:
-    """wordfreq's frequencies of ``lang`` (its own cached dictionary, not a copy)."""
-    import wordfreq
-
-    return wordfreq.get_frequency_dict(lang)

@@ -167,6 +167,17 @@ def features(t: Token) -> dict[str, float] | None:
     }
 
 
+#: the signals' Findings (signals.base.Finding) the detector reports: (``meta:`` key, kind, the
+#: Detector field holding the kind's measured precision, the evidence key that carries the fix —
+#: the suggester offers that fix, checker.suggest)
+FINDINGS = (("numbers", "number", "number_score", "number"), ("names", "name", "name_score", "name"),
+            ("terms", "term", "term_score", "term"),
+            # a garbled zh/ja run is a non-word found by a character model: its evidence says so
+            ("garbled", "non-word", "garbled_score", "garbled"),
+            ("homophones", "misspelling", "homophone_score", "homophone"))
+FINDING_EVIDENCE = frozenset(e for *_, e in FINDINGS)
+
+
 @dataclass
 class Detector:
     weights: dict[str, float]
@@ -245,13 +256,9 @@ class Detector:
                                + (" (the source language)" if kind == "untranslated" else ""),
                                evidence={"segment_lang": lang, "confidence": conf}))
             taken.update(range(s, e))
-        # the source checks' findings (signals.base.Finding), each kind at its measured precision
-        # (a garbled zh/ja run is a non-word found by a character model: its evidence says so)
-        for key, kind, score, ev_key in (("numbers", "number", self.number_score, "number"),
-                                         ("names", "name", self.name_score, "name"),
-                                         ("terms", "term", self.term_score, "term"),
-                                         ("garbled", "non-word", self.garbled_score, "garbled"),
-                                         ("homophones", "misspelling", self.homophone_score, "homophone")):
+        # the signals' findings (FINDINGS), each kind at its measured precision
+        for key, kind, score_attr, ev_key in FINDINGS:
+            score = getattr(self, score_attr)
             for f in doc.meta.get(key, []):
                 if f.start in taken and kind != "number":  # a number is reported whatever else holds it
                     continue

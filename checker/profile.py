@@ -140,16 +140,14 @@ def _digest(lang: str, words: bytes) -> str:
     return hashlib.sha256(lang.encode("utf-8") + b"\n" + words).hexdigest()[:8]
 
 
-def read_profile(path: str | os.PathLike) -> Profile:
-    """The profile in directory ``path``; InputError (exit 3) for anything that is not one."""
+def _manifest(path: str | os.PathLike) -> tuple[Path, dict]:
+    """The directory and its checked manifest; InputError (exit 3) for anything not a profile."""
     p = Path(path)
     if not p.is_dir():
         raise InputError(f"{path}: no such profile directory" if not p.exists()
                          else f"{path}: not a profile directory (build one with `checker adapt`)")
-    m = p / MANIFEST
     try:
-        manifest = json.loads(m.read_text(encoding="utf-8"))
-        words_bytes = (p / WORDS).read_bytes()
+        manifest = json.loads((p / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: not a profile directory (no {MANIFEST} or {WORDS}; "
                          "build one with `checker adapt`)") from None
@@ -160,6 +158,19 @@ def read_profile(path: str | os.PathLike) -> Profile:
     if manifest.get("format") != FORMAT:
         raise InputError(f"{path}: profile format {manifest.get('format')!r}, this checker reads {FORMAT} "
                          "(rebuild it with `checker adapt`)")
+    return p, manifest
+
+
+def read_profile(path: str | os.PathLike) -> Profile:
+    """The profile in directory ``path``; InputError (exit 3) for anything that is not one."""
+    p, manifest = _manifest(path)
+    try:
+        words_bytes = (p / WORDS).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: not a profile directory (no {MANIFEST} or {WORDS}; "
+                         "build one with `checker adapt`)") from None
+    except OSError as e:
+        raise InputError(f"{path}: unreadable profile ({e})") from None
     want = manifest.get("files", {}).get(WORDS)
     if want != hashlib.sha256(words_bytes).hexdigest():
         raise InputError(f"{path}: {WORDS} does not match {MANIFEST} (edited or truncated; rebuild the profile)")
@@ -179,8 +190,9 @@ def read_profile(path: str | os.PathLike) -> Profile:
 
 
 def profile_lang(path: str | os.PathLike) -> str:
-    """The language of the profile in ``path`` (its manifest only); InputError if not a profile."""
-    return read_profile(path).lang
+    """The language of the profile in ``path``, from its manifest alone (the shells ask before
+    the Checker reads the whole profile); InputError if it is not a profile."""
+    return str(_manifest(path)[1].get("lang", ""))
 
 
 def check_lang(profile: Profile, lang: str) -> None:

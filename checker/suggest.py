@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 
+from .detector import FINDING_EVIDENCE
 from .document import MAX_WORD_CHARS, Document, Token, char_script
 from .lexicon import norm
 from .report import Anomaly, Suggestion
@@ -21,8 +22,6 @@ from .resources import Resources
 from .spelling import damerau  # noqa: F401  (re-exported)
 from .translation import get_translation_stats
 
-#: kinds of the source checks (signals.base.SourceSignal), whose findings carry their own fix
-_SOURCE_CHECK_KINDS = frozenset({"number", "name", "term"})
 #: kinds whose word may stand for a source word the target lacks (Suggester.source_candidates)
 _FROM_SOURCE_KINDS = frozenset({"non-word", "foreign", "untranslated", "script"})
 #: how far (share of the line) from the token's relative position a source word may be
@@ -88,17 +87,14 @@ class Suggester:
         ranked = {id(a) for a in sorted(anomalies, key=lambda a: -a.score)[:MAX_RANKED]}
         for a in anomalies:
             ev = a.evidence
+            found = [k for k in FINDING_EVIDENCE if k in ev]
             if a.kind == "repetition":
                 a.suggestions = [Suggestion("", round(min(0.99, a.score), 4))]
             elif "segment_lang" in ev:  # a whole sentence in another language wants a translation, not a word
                 a.suggestions = []
-            elif a.kind in _SOURCE_CHECK_KINDS:  # the source's number or name, the glossary's term
-                fix = ev[a.kind]["fix"]
-                a.suggestions = [Suggestion(fix, 0.9)] if fix else []
-            elif "garbled" in ev:  # a run of characters that stands for no word: what was meant is unknown
-                a.suggestions = []
-            elif "homophone" in ev:  # the character read alike that makes the word
-                a.suggestions = [Suggestion(ev["homophone"]["fix"], round(a.score, 4))]
+            elif found:  # a finding's own fix: the source's number or name, the glossary's term, a homophone
+                fix = ev[found[0]]["fix"]  # ("" for none: what a garbled run meant is unknown)
+                a.suggestions = [Suggestion(fix, round(min(0.9, a.score), 4))] if fix else []
             elif "radical" in ev:  # the ideograph the radical looks like ("" when it follows already)
                 a.suggestions = [Suggestion(ev["radical"], 0.9)]
             elif "mojibake" in ev:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import regex
 
-from ..charlm import load_charlm, word_freqs, word_set
+from ..charlm import COUNTABLE_RUN, load_charlm
 from ..document import Document
 from .base import Finding, Signal, register
 
@@ -46,7 +46,6 @@ HOMOPHONE_GAIN = 9.0
 #: model query per member of the character's group)
 HOMOPHONE_FLOOR = 7.0
 _SEPARATORS = "·•・‧"
-_STRETCH = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]+")
 _LATIN_IN_BRACKETS = regex.compile(r"\s*[(（]\s*\p{Latin}")
 
 
@@ -121,13 +120,12 @@ class CharSequenceSignal(Signal):
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         best_gain = np.maximum.reduceat(gains, starts)
         out: list[Finding] = []
-        freq = None
+        freq = self.res.lexicon.frequencies
         for k in np.flatnonzero(best_gain > HOMOPHONE_GAIN):
             i = pos[k]
             if self._in_name(line, i, i + 1):
                 continue
             alt = alts[k][int(np.argmax(gains[starts[k]:starts[k] + sizes[k]]))]
-            freq = freq if freq is not None else word_freqs(self.res.lang)
             was, now = _word_freq(line, i, line[i], freq), _word_freq(line, i, alt, freq)
             if now > 10 * max(was, 1e-9):
                 out.append(Finding(offset + i, offset + i + 1,
@@ -160,11 +158,11 @@ class CharSequenceSignal(Signal):
 
     def _covered(self, line: str, i: int, j: int) -> bool:
         """Whether words of the word list cover every character of line[i:j]."""
-        words = word_set(self.res.lang)
+        freq = self.res.lexicon.frequencies
         cov = set()
         for a in range(max(0, i - 5), j):
             for length in range(1, 7):
-                if a + length > i and line[a:a + length] in words:
+                if a + length > i and _is_word(line[a:a + length], freq):
                     cov.update(range(a, a + length))
         return all(k in cov for k in range(i, j))
 
@@ -173,7 +171,7 @@ class CharSequenceSignal(Signal):
         """Whether line[i:j] is part of a foreign name: within ``NAME_REACH`` characters of a
         name separator, or of a following original in Latin letters in brackets, with only
         Han/kana between."""
-        for m in _STRETCH.finditer(line):
+        for m in COUNTABLE_RUN.finditer(line):
             if m.start() <= i and j <= m.end():
                 before = line[m.start() - 1] if m.start() > 0 else ""
                 after = line[m.end()] if m.end() < len(line) else ""
@@ -182,6 +180,16 @@ class CharSequenceSignal(Signal):
                             or (near_end and after and after in _SEPARATORS)
                             or (near_end and _LATIN_IN_BRACKETS.match(line, m.end()) is not None))
         return False
+
+
+#: what counts as a word of the word list when covering a run: 2-6 characters of any listed
+#: frequency, or one character of Zipf >= 4.5 (particles and function words: 已, 被, 更, の)
+WORD_MIN_FREQ, SINGLE_MIN_FREQ = 1e-8, 10 ** (4.5 - 9)
+
+
+def _is_word(s: str, freq: dict[str, float]) -> bool:
+    f = freq.get(s, 0.0)
+    return f >= WORD_MIN_FREQ if 2 <= len(s) <= 6 else len(s) == 1 and f >= SINGLE_MIN_FREQ
 
 
 def _word_freq(line: str, i: int, ch: str, freq: dict[str, float]) -> float:
