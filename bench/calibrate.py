@@ -120,6 +120,51 @@ def _suggester_rows(rows: Rows, chk: Checker, doc, span_start: int, span_end: in
         rows.sg.append(group)
 
 
+def _synthetic_suggester_rows(rows: Rows, chk: Checker, doc, line: str, spans: list[dict], ctx) -> None:
+    """Suggester rows of one noisy line's spans, checked with its source (``doc``) and without
+    (most texts are checked without one): the acceptance model learns both situations."""
+    spans = [s for s in spans if s["kind"] != "repetition" and s["original"]]
+    if not spans:
+        return
+    bare = chk.annotate(line, context=ctx)
+    for d in (doc, bare):
+        for s in spans:
+            _suggester_rows(rows, chk, d, s["start"], s["end"], s["original"])
+
+
+def collect_suggester(args: tuple[str, str, str, str]) -> dict:
+    """Only the suggester's rows (``--suggester-only``): one synthetic dev language or one
+    real-errors set's dev half."""
+    kind, a, b, c = args
+    if kind == "synthetic":
+        d, lang, src_lang = Path(a), b, c
+        chk = Checker(lang=lang, threshold=0.0)
+        rows = Rows(lang)
+        noisy = split_lines((d / f"{lang}.noisy.txt").read_text(encoding="utf-8"))
+        srcs = split_lines((d / f"{lang}.src.txt").read_text(encoding="utf-8"))
+        gold = [json.loads(l) for l in (d / f"{lang}.gold.jsonl").read_text(encoding="utf-8").splitlines()]
+        nctx = word_counts(noisy)
+        for line, src, g in zip(noisy, srcs, gold):
+            doc = chk.annotate(line, src, src_lang, context=nctx)
+            _synthetic_suggester_rows(rows, chk, doc, line, g["spans"], nctx)
+        return rows.out()
+    rs = ev.load_real_set(Path(a) / "corpora" / "real-errors", b, "dev")
+    chk = Checker(lang=rs.lang, threshold=0.0)
+    rows = Rows(chk.lang)
+    by_block: dict[int, list] = defaultdict(list)
+    for rl in rs.lines:
+        by_block[rl.line // BLOCK].append(rl)
+    for _, rls in sorted(by_block.items()):
+        ctx = word_counts(rl.text for rl in rls)
+        for rl in rls:
+            if any(s.kind == "typo" and s.original for s in rl.spans):
+                doc = chk.annotate(rl.text, context=ctx)
+                for s in rl.spans:
+                    if s.kind == "typo" and s.original:
+                        _suggester_rows(rows, chk, doc, s.start, s.end, s.original)
+    return rows.out()
+
+
 def collect_synthetic(args: tuple[str, str, str]) -> dict:
     """Rows of one language's synthetic dev data: noisy lines (labelled) and clean lines."""
     d, lang, src_lang = args
@@ -143,9 +188,7 @@ def collect_synthetic(args: tuple[str, str, str]) -> dict:
             if a.kind in rows.other:
                 ok = any(s["start"] < a.end and a.start < s["end"] for s in spans)
                 rows.other[a.kind][0 if ok else 1] += 1
-        for s in spans:
-            if s["kind"] != "repetition" and s["original"]:
-                _suggester_rows(rows, chk, doc, s["start"], s["end"], s["original"])
+        _synthetic_suggester_rows(rows, chk, doc, line, spans, nctx)
     for li, (line, src) in enumerate(zip(clean, srcs)):
         doc = chk.annotate(line, src, src_lang, context=cctx)
         for t in doc.tokens:
@@ -268,6 +311,8 @@ def collect_mqm(args: tuple[str, str]) -> dict:
 
 def _job_name(job) -> str:
     kind, args = job
+    if kind == "suggester":
+        return f"suggester-{args[0]}-{args[2]}"
     return f"{kind}-{args[1] if kind != 'synthetic' else args[1]}"
 
 
@@ -281,7 +326,7 @@ def _run(job_and_dir):
     kind, args = job
     t0 = time.time()
     out = {"synthetic": collect_synthetic, "wmt": collect_wmt, "real": collect_real, "mqm": collect_mqm,
-           "ntrex": collect_ntrex}[kind](args)
+           "ntrex": collect_ntrex, "suggester": collect_suggester}[kind](args)
     path.write_text(json.dumps(out))
     print(f"  {_job_name(job)}: {len(out['y'])} rows, {sum(out['y'])} errors, {time.time() - t0:.0f}s", file=sys.stderr)
     return {**out, "job": _job_name(job)}
@@ -373,11 +418,16 @@ def main() -> None:
     ap.add_argument("--reuse-rows", action="store_true",
                     help="keep cached rows (default: collect afresh; set after a change that does not touch features)")
     ap.add_argument("--no-real", action="store_true", help="synthetic data only (the old calibration)")
+    ap.add_argument("--suggester-only", action="store_true",
+                    help="refit only the suggester's acceptance model (its rows only; detector and thresholds kept)")
     ap.add_argument("-j", type=int, default=2)
     args = ap.parse_args()
     dev = Path(args.bench) / "dev"
     manifest = json.loads((dev / "manifest.json").read_text())
     t0 = time.time()
+    if args.suggester_only:
+        refit_suggester(args, dev, manifest, t0)
+        return
     cache = Path(args.rows)
     if cache.exists() and not args.reuse_rows:
         for f in cache.glob("*.json"):
@@ -410,6 +460,47 @@ def main() -> None:
     print(json.dumps({"weights": cfg["weights"], "per_lang": report,
                       "script/repetition precision": {k: cfg[f"{k}_score"] for k in ("script", "repetition")},
                       "suggester": cfg["suggester"]}, indent=1))
+
+
+def refit_suggester(args, dev: Path, manifest: dict, t0: float) -> None:
+    """``--suggester-only``: collect the suggester's rows (synthetic dev with and without the
+    source, the GEC sets' dev typos) and replace only ``suggester`` in the detector file."""
+    cache = Path(args.rows + "-suggester")
+    if cache.exists() and not args.reuse_rows:
+        for f in cache.glob("*.json"):
+            f.unlink()
+    cache.mkdir(parents=True, exist_ok=True)
+    jobs = [("suggester", ("synthetic", str(dev), lang, info["src_lang"])) for lang, info in sorted(manifest["langs"].items())]
+    real = json.loads((Path(args.shared) / "corpora" / "real-errors" / "manifest.json").read_text())
+    supported = set(supported_languages())
+    jobs += [("suggester", ("real", args.shared, name, "")) for name in sorted(real)
+             if real[name]["summary"]["lang"] in supported and real[name]["summary"]["source_lang"] is None]
+    with Pool(args.j) as pool:
+        parts = pool.map(_run, [(j, str(cache)) for j in jobs], chunksize=1)
+    print(f"collected suggester rows of {len(parts)} jobs in {time.time() - t0:.0f}s", file=sys.stderr)
+    sw, n = fit_suggester(parts)
+    out = Path(args.out)
+    cfg = json.loads(out.read_text())
+    cfg["suggester"] = {**{k: round(float(v), 4) for k, v in zip(Suggester.FEATURES, sw)}, "_model": "softmax"}
+    cfg.setdefault("fitted_on", {})["suggester_rows"] = n
+    out.write_text(json.dumps(cfg, indent=1, sort_keys=True) + "\n")
+    print(json.dumps({"suggester": cfg["suggester"], "rows": n}, indent=1))
+
+
+def fit_suggester(parts: list[dict]) -> tuple[np.ndarray | None, int]:
+    """The acceptance model's weights from the parts' suggester rows, and the number of rows."""
+    SX, SY, SG = [], [], []
+    offset = 0
+    for p in parts:
+        if not p["sx"]:
+            continue
+        cols = [p["sfeatures"].index(k) for k in Suggester.FEATURES]
+        SX.append(np.array(p["sx"], float)[:, cols])
+        SY.append(np.array(p["sy"], float))
+        SG.append(np.array(p["sg"]) + offset)
+        offset = int(SG[-1].max()) + 1
+    SX, SY, SG = np.concatenate(SX), np.concatenate(SY), np.concatenate(SG)
+    return (fit_conditional_logit(SX, SY, SG) if SY.sum() else None), int(len(SY))
 
 
 def fit(parts: list[dict], manifest: dict) -> tuple[dict, dict]:
@@ -480,18 +571,7 @@ def fit(parts: list[dict], manifest: dict) -> tuple[dict, dict]:
     fp = {k: sum(p["other"][k][1] for p in parts) for k in ("script", "repetition")}
     prec = {k: round((tp[k] + 1) / (tp[k] + fp[k] + 2), 4) for k in tp}
 
-    SX, SY, SG = [], [], []
-    offset = 0
-    for p in parts:
-        if not p["sx"]:
-            continue
-        cols = [p["sfeatures"].index(k) for k in Suggester.FEATURES]
-        SX.append(np.array(p["sx"], float)[:, cols])
-        SY.append(np.array(p["sy"], float))
-        SG.append(np.array(p["sg"]) + offset)
-        offset = int(SG[-1].max()) + 1
-    SX, SY, SG = np.concatenate(SX), np.concatenate(SY), np.concatenate(SG)
-    sw = fit_conditional_logit(SX, SY, SG) if SY.sum() else None
+    sw, n_sugg = fit_suggester(parts)
     cfg = {
         "weights": weights,
         "lang_weights": lang_weights,
@@ -504,7 +584,7 @@ def fit(parts: list[dict], manifest: dict) -> tuple[dict, dict]:
         "fitted_on": {"split": "dev", "manifest_code": manifest.get("code_sha256"), "seed": manifest.get("seed"),
                       "rows": int(len(y)), "positives": int(y.sum()),
                       "real_positives": int(((role == "real") & (y == 1)).sum()),
-                      "suggester_rows": int(len(SY)), "fa_budget_per_1k": FA_BUDGET},
+                      "suggester_rows": n_sugg, "fa_budget_per_1k": FA_BUDGET},
     }
     return cfg, report
 

@@ -37,6 +37,7 @@ from checker import Checker  # noqa: E402
 from checker.charlm import countable, load_charlm  # noqa: E402
 from checker.signals import DEFAULT_PIPELINE, OPT_IN  # noqa: E402
 from source_checks import SPLITS, lines_of  # noqa: E402
+from models.build_charlm import _reader  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 CODES = {"zh": "zho_Hans", "ja": "jpn_Jpan"}
@@ -49,15 +50,17 @@ def common_han(lang: str, n: int = 3000) -> list[str]:
     return out[:n]
 
 
-def homophones(chars: list[str]) -> dict[str, list[str]]:
+def homophones(chars: list[str], lang: str) -> dict[str, list[str]]:
+    """The characters of ``chars`` read alike (zh: pinyin without tones; ja: the lone kanji's kana
+    reading), by the same build-time tools as the model's groups; {} without the tool."""
     try:
-        from pypinyin import Style, lazy_pinyin
-    except ImportError:
+        read = _reader(lang)
+    except SystemExit:
         return {}
     by: dict[str, list[str]] = {}
     for c in chars:
-        by.setdefault(lazy_pinyin(c, style=Style.NORMAL)[0], []).append(c)
-    return {c: [x for x in by[lazy_pinyin(c, style=Style.NORMAL)[0]] if x != c] for c in chars}
+        by.setdefault(read(c), []).append(c)
+    return {c: [x for x in by[read(c)] if x != c] for c in chars}
 
 
 def inject(line: str, kind: str, rng: random.Random, pool: list[str], homo: dict[str, list[str]]):
@@ -111,7 +114,7 @@ def main() -> None:
             refs += [x.strip() for x in open(p, encoding="utf-8") if x.strip()]
         refs = random.Random(args.seed).sample(refs, min(args.wmt22_lines, len(refs)))
         pool = common_han(lang)
-        homo = homophones(pool) if lang == "zh" else {}
+        homo = homophones(pool, lang)
         checkers = {"with charseq": Checker(lang=lang, pipeline=DEFAULT_PIPELINE + OPT_IN),
                     "word lists only (default)": Checker(lang=lang)}
         row: dict = {}

@@ -30,7 +30,7 @@ _CLITICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ur": (("", ), ("وں", "یں", "ے", "ی")),
 }
 
-_Z45, _Z35, _Z3, _Z25, _Z2 = (10 ** (z - 9.0) for z in (4.5, 3.5, 3.0, 2.5, 2.0))  # Zipf values as raw frequencies
+_Z6, _Z45, _Z35, _Z3, _Z25, _Z2 = (10 ** (z - 9.0) for z in (6.0, 4.5, 3.5, 3.0, 2.5, 2.0))  # Zipf values as raw frequencies
 _ZIPF: dict[float, float] = {}  # raw frequency -> Zipf value (rounded), shared by all lexicons
 
 #: words below this Zipf value in their language are not indexed as "common words" there
@@ -272,6 +272,35 @@ class Lexicon:
                     best, best_f = cand, f
         return (best, round(math.log10(best_f) + 9.0, 2)) if best else None
 
+    def completions(self, word: str, k: int = 6, limit: int = 400) -> list[str]:
+        """The ``k`` most frequent known words that ``word`` is the beginning of, at least two
+        letters longer, most frequent first (ties alphabetical): what a word cut short may have
+        been. Words under four letters begin too many words to say; at most ``limit`` words
+        sharing the prefix are looked at (bounded work)."""
+        w = self.norm(word)
+        if len(w) < 4:
+            return []
+        words = self._sorted_words()
+        i = bisect.bisect_left(words, w)
+        got = [c for c in words[i:i + limit] if c.startswith(w) and len(c) >= len(w) + 2]
+        got.sort(key=lambda c: (-self._freq[c], c))
+        return got[:k]
+
+    def splits(self, word: str, k: int = 3) -> list[tuple[str, str]]:
+        """Ways to read ``word`` as two words run together (``thecat`` → the cat), each part a
+        word a writer uses (Zipf ≥ 3, ≥ 4.5 under four letters, as in ``compound_of``), the
+        pair's rarer part most frequent first; at most ``k``."""
+        w = self.norm(word)
+        f = self._freq.get
+        out = []
+        for i in range(1, len(w)):
+            a, b = w[:i], w[i:]
+            fa, fb = f(a, 0.0), f(b, 0.0)
+            if fa >= _split_floor(len(a)) and fb >= _split_floor(len(b)):
+                out.append((min(fa, fb), a, b))
+        out.sort(key=lambda x: (-x[0], x[1]))
+        return [(a, b) for _, a, b in out[:k]]
+
     def compound_of(self, word: str, min_part: int = 4) -> tuple[str, ...] | None:
         """Split ``word`` into two or three known words (with an optional linking s/e/n), or None."""
         w = self.norm(word)
@@ -335,6 +364,12 @@ class _ExtendedLexicon(Lexicon):
 
     def __reduce__(self):
         return (_ExtendedLexicon, (self.lang, self._extra))
+
+
+def _split_floor(n: int) -> float:
+    # one letter: only the language's commonest words ('a', 'y', 'à'; not the abbreviations
+    # and stray letters web lists rate at Zipf 5, German 'd', 'm', 'u')
+    return _Z6 if n < 2 else _part_floor(n)
 
 
 def _part_floor(n: int) -> float:

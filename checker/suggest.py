@@ -19,7 +19,7 @@ from .document import MAX_WORD_CHARS, Document, Token, char_script
 from .lexicon import norm
 from .report import Anomaly, Suggestion
 from .resources import Resources
-from .spelling import damerau  # noqa: F401  (re-exported)
+from .spelling import COST_DOUBLE, damerau  # noqa: F401  (damerau re-exported)
 from .translation import get_translation_stats
 
 #: kinds whose word may stand for a source word the target lacks (Suggester.source_candidates)
@@ -33,6 +33,13 @@ _FUNCTION_ZIPF = 6.0
 _SRC_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 _CONTEXT = 2
+#: fill-ins of the language model offered per gap, and completions of a word cut short
+_FILL_K = 12
+_COMPLETIONS = 6
+#: a word at least this common (Zipf) is not read as cut short or as two words run together
+_KNOWN_ZIPF = 3.0
+#: the cheap slips (checker.spelling: diacritic, sound-alike, doubled letter)
+_ONE_SLIP = COST_DOUBLE
 # fill-ins come from the 10k most frequent words: a sixth of the search, same suggestions in practice
 _FILL_SEARCH = 10000
 # ranked suggestions per text (see the module docstring): far above any real text's count
@@ -67,7 +74,7 @@ def match_case(word: str, like: str) -> str:
 class Suggester:
     FEATURES = ("bias", "lm_rel", "dist", "edit1", "zipf", "same_initial", "from_lm", "lm_rank",
                 "lm_rel_lm", "func", "len_ratio", "from_spell", "slip", "slip_score", "from_source",
-                "lm_vocab", "lm_rel_vocab")
+                "lm_vocab", "lm_rel_vocab", "lm_rank_far", "lm_rel_far", "from_completion", "from_split")
     # with a context model: its score relative to the best candidate, and whether/where it proposed one
     CM_FEATURES = FEATURES + ("cm_rel", "from_cm", "cm_rank", "cm_rel_cm", "cm_gain")
 
@@ -223,9 +230,23 @@ class Suggester:
             for c in self.res.spell_index.candidates(n, limit=12):
                 cands[c.word] = False
                 spell[c.word] = c.cost
+        comp: set[str] = set()
+        split: dict[str, list[str]] = {}
+        if not self.res.unsegmented and lex.zipf(n) < _KNOWN_ZIPF:
+            # a word cut short (MT output truncated, a typist interrupted): what it begins —
+            # unless a common word is one cheap slip away (a diacritic, a sound-alike or doubled
+            # letter: then the slip is the likelier story; bench/real_errors.py, dev)
+            one_slip = any(c.cost <= _ONE_SLIP and c.zipf >= _KNOWN_ZIPF for c in self.res.spell_index.candidates(n, limit=12))
+            for c in ([] if one_slip else lex.completions(n, k=_COMPLETIONS)):
+                cands.setdefault(c, False)
+                comp.add(c)
+            # two words run together: the space put back
+            for a, b in lex.splits(n):
+                split[f"{a} {b}"] = [a, b]
+                cands.setdefault(f"{a} {b}", False)
         rank: dict[str, int] = {}
         if lm is not None:
-            for c, _ in lm.fill(left, right, k=12, limit=_FILL_SEARCH):
+            for c, _ in lm.fill(left, right, k=_FILL_K, limit=_FILL_SEARCH):
                 if c.replace("-", "").replace("'", "").isalpha():
                     cands[c] = True
                     rank[c] = len(rank)
@@ -250,7 +271,11 @@ class Suggester:
             return []
         names = list(cands)
         if lm is not None:
-            scored = dict(lm.fill(left, right, candidates=names))
+            scored = dict(lm.fill(left, right, candidates=[c for c in names if c not in split]))
+            if split:  # two words in the gap: the same score, log P(left + words + right) - log P(left)
+                base = lm.sequence_logprob(left)
+                for c, parts in split.items():
+                    scored[c] = lm.sequence_logprob(left + parts + right) - base
         else:
             scored = {c: lex.zipf(c) * math.log(10) for c in names}
         best = max(scored.values())
@@ -260,7 +285,8 @@ class Suggester:
             cm_own = cm_scored.pop(tok.text, None)
             cm_scored = {norm(c): v for c, v in cm_scored.items()}
             cm_best = max(cm_scored.values(), default=0.0)
-        in_vocab = (lambda w: lm.vocab_count(w) > 0) if lm is not None else (lambda w: False)
+        in_vocab = ((lambda w: all(lm.vocab_count(x) > 0 for x in w.split(" "))) if lm is not None
+                    else (lambda w: False))
         out = []
         for c in names:
             d = damerau(n, c)
@@ -287,6 +313,12 @@ class Suggester:
                 # two known inflections is evidence, against an unknown one it is not
                 "lm_vocab": float(in_vocab(c)),
                 "lm_rel_vocab": rel if in_vocab(c) else 0.0,
+                # a token with no word one slip away (a garble, a foreign word) is only the
+                # model's to fill: its preference weighs differently there
+                "lm_rank_far": (1.0 / (1 + rank[c]) if c in rank else 0.0) if not spell else 0.0,
+                "lm_rel_far": rel if not spell else 0.0,
+                "from_completion": float(c in comp),
+                "from_split": float(c in split),
             }))
             if self.use_cm:
                 cr = max(-15.0, cm_scored.get(c, cm_best - 15.0) - cm_best)

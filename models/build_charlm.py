@@ -11,9 +11,10 @@ inside the words of wordfreq's list for the language, each word weighted by its 
 (about a million characters) has seen too few of the language's words, the word list has no
 transitions between words.
 
-For Chinese it also stores the groups of characters read alike (the same pinyin without tones,
-from ``pypinyin``, a build-time dependency only) among the ``HOMOPHONE_POOL`` most frequent
-characters: the confusion sets of the near-homophone check (在/再, 已/以).
+It also stores the groups of characters read alike among the ``HOMOPHONE_POOL`` most frequent
+Han characters — for Chinese the same pinyin without tones (``pypinyin``), for Japanese the same
+kana reading of the lone kanji (``pykakasi``; mostly the on'yomi: 以/意, 会/械) — both build-time
+tools only: the confusion sets of the near-homophone check (在/再, 已/以; 機会/機械).
 
 Writes ``<out-dir>/<lang>.npz`` (format: ``checker/charlm.py``), byte-for-byte reproducible.
 Never point it at ``flores200``: it measures the checker.
@@ -45,7 +46,7 @@ DEFAULT_OUT = ROOT / "models" / "charlm"
 WORD_WEIGHT = 2e6
 #: words rarer than this are left out of the word list's counts
 MIN_WORD_FREQ = 1e-7
-#: the most frequent Han characters that get homophone groups (zh)
+#: the most frequent Han characters that get homophone groups
 HOMOPHONE_POOL = 5000
 
 
@@ -73,20 +74,35 @@ def count(lines: list[str], words: list[tuple[str, int]]) -> tuple[Counter, Coun
     return uni, bi
 
 
+def _reader(lang: str):
+    """A function giving a character's reading (pinyin without tones for zh, the kana reading
+    pykakasi gives a lone kanji — mostly its on'yomi — for ja); both are build-time tools."""
+    try:
+        if lang == "zh":
+            from pypinyin import Style, lazy_pinyin
+
+            return lambda c: lazy_pinyin(c, style=Style.NORMAL)[0]
+        import pykakasi
+
+        kks = pykakasi.kakasi()
+        return lambda c: "".join(x["hira"] for x in kks.convert(c))
+    except ImportError:
+        tool = "pypinyin" if lang == "zh" else "pykakasi"
+        raise SystemExit(f"build_charlm: the {lang} homophone groups need {tool} (a build-time tool): "
+                         f"pip install {tool}") from None
+
+
 def homophone_groups(uni: Counter, lang: str) -> list[str]:
     """Groups (strings) of two or more of the most frequent Han characters read alike."""
-    if lang != "zh":
+    if lang not in ("zh", "ja"):
         return []
-    try:
-        from pypinyin import Style, lazy_pinyin
-    except ImportError:
-        raise SystemExit("build_charlm: the Chinese homophone groups need pypinyin (a build-time tool): "
-                         "pip install pypinyin") from None
-
+    read = _reader(lang)
     han = sorted((c for c in uni if "\u4e00" <= c <= "\u9fff"), key=lambda c: (-uni[c], c))[:HOMOPHONE_POOL]
     by: dict[str, list[str]] = {}
     for c in han:
-        by.setdefault(lazy_pinyin(c, style=Style.NORMAL)[0], []).append(c)
+        r = read(c)
+        if r and r != c:  # a character the tool cannot read is its own "reading"
+            by.setdefault(r, []).append(c)
     return sorted("".join(sorted(g)) for g in by.values() if len(g) > 1)
 
 
