@@ -4,6 +4,7 @@ on every WMT22 en-zh and en-ja system output, and a random sample of its flags t
 
     python bench/cjk_flags_wmt22.py                       # counts, and the unjudged sample on stdout
     python bench/cjk_flags_wmt22.py --score bench/cjk_flags_wmt22.tsv   # precision of a judged file
+    python bench/cjk_flags_wmt22.py --kind homophone      # every homophone flag instead of the sample
 
 The sample (seed 20261130): 30 zh and 20 ja flags drawn uniformly from all flags of all systems.
 The judged file has the sample's columns plus ``verdict`` (correct: the target really has a
@@ -52,6 +53,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--score", type=Path, help="a judged TSV: print precision per language and kind")
     ap.add_argument("--seed", type=int, default=20261130)
+    ap.add_argument("--kind", choices=("garbled", "homophone"),
+                    help="print every flag of this kind (both languages) instead of the sample")
     args = ap.parse_args()
     if args.score:
         rows = list(csv.DictReader(open(args.score, encoding="utf-8"), delimiter="\t"))
@@ -69,6 +72,9 @@ def main() -> None:
         kinds = collections.Counter(f[3] for f in got)
         print(f"{lang}: {chars} characters, {len(got)} flags = {1000 * len(got) / chars:.3f} per 1,000 "
               f"characters ({dict(kinds)})", file=sys.stderr)
+        if args.kind:
+            sample += [f for f in got if f[3] == args.kind]
+            continue
         sample += random.Random(args.seed).sample(got, min(n, len(got)))
     w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     w.writerow(COLUMNS)

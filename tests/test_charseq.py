@@ -163,3 +163,13 @@ def test_an_unknown_signal_is_a_one_line_usage_error(tmp_path, capsys):
     f.write_text("他在北京工作。\n", encoding="utf-8")
     code, out, err = _run(capsys, "check", f, "--lang", "zh", "--add-signals", "charsq")
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "unknown signal 'charsq'" in err
+
+
+def test_a_japanese_kanji_that_is_a_word_alone_is_not_taken_for_a_homophone_slip():
+    from checker.signals.charseq import SUFFIX_LANGS, _word_freq
+
+    # 延長管 (extension tube): the word list splits off 管; 長官 (director) reads alike
+    freq = {"長官": 1e-4, "管": 1e-4}
+    assert _word_freq("延長管は", 2, "管", freq) == 0.0            # Chinese rule: no word here
+    assert _word_freq("延長管は", 2, "管", freq, single=True) == 1e-4  # Japanese: 管 is a word
+    assert "ja" in SUFFIX_LANGS and "zh" not in SUFFIX_LANGS  # 在 alone is a word, 再 its slip
