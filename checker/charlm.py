@@ -15,8 +15,9 @@ Invariants
   interpolation with the unigram distribution; a line's ends count as BOS/EOS. Characters that
   are not Han or kana (punctuation, digits, Latin) get 0.0: other checks own them.
 * Unknown characters get a finite surprisal (the unigram distribution reserves mass for them).
-* ``homophones(c)``: the characters read like ``c`` (zh: same pinyin without tones, among the
-  5,000 most frequent characters; empty for ja and for characters outside the pool).
+* ``homophones(c)``: the characters read like ``c`` among the 5,000 most frequent Han characters
+  (zh: same pinyin without tones; ja: the same kana reading of the lone kanji); empty for
+  characters outside the pool.
 * A language without an artifact gives ``None`` from ``load_charlm``, never an exception.
 """
 from __future__ import annotations
