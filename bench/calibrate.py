@@ -355,7 +355,7 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50,
 
 
 def fit_conditional_logit(X: np.ndarray, y: np.ndarray, group: np.ndarray, l2: float = 1.0,
-                          iters: int = 60) -> np.ndarray:
+                          iters: int = 60, weight: np.ndarray | None = None) -> np.ndarray:
     """The suggester's acceptance model: for each flagged span, a softmax over its candidates
     and a "none of them" option (score 0), fitted by Newton's method to pick the editor's
     correction. P(candidate) = exp(w·x) / (1 + Σ exp(w·x)) is then the probability that an
@@ -363,8 +363,10 @@ def fit_conditional_logit(X: np.ndarray, y: np.ndarray, group: np.ndarray, l2: f
     leave mass on "none"."""
     order = np.argsort(group, kind="stable")
     X, y, group = X[order], y[order], group[order]
+    r = np.ones(len(y)) if weight is None else np.asarray(weight, float)[order]  # one weight per span
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     sizes = np.diff(np.r_[starts, len(y)])
+    rg = r[starts]
     reg = np.full(X.shape[1], l2)
 
     def loss_grad(w):
@@ -372,15 +374,15 @@ def fit_conditional_logit(X: np.ndarray, y: np.ndarray, group: np.ndarray, l2: f
         e = np.exp(s)
         z = 1.0 + np.add.reduceat(e, starts)
         p = e / np.repeat(z, sizes)
-        loss = float(np.log(z).sum() - (s * y).sum() + 0.5 * (reg * w * w).sum())
-        return loss, X.T @ (p - y) + reg * w, p
+        loss = float((rg * np.log(z)).sum() - (r * s * y).sum() + 0.5 * (reg * w * w).sum())
+        return loss, X.T @ (r * (p - y)) + reg * w, p
 
     w = np.zeros(X.shape[1])
     loss, g, p = loss_grad(w)
     for _ in range(iters):
         xp = X * p[:, None]
         V = np.add.reduceat(xp, starts, axis=0)
-        H = X.T @ xp - V.T @ V + np.diag(reg + 1e-6)
+        H = X.T @ (xp * r[:, None]) - (V * rg[:, None]).T @ V + np.diag(reg + 1e-6)
         step = np.linalg.solve(H, g)
         t = 1.0
         while t > 1e-4:  # backtracking: Newton's step can overshoot on near-separable data
@@ -489,7 +491,7 @@ def refit_suggester(args, dev: Path, manifest: dict, t0: float) -> None:
 
 def fit_suggester(parts: list[dict]) -> tuple[np.ndarray | None, int]:
     """The acceptance model's weights from the parts' suggester rows, and the number of rows."""
-    SX, SY, SG = [], [], []
+    SX, SY, SG, SW = [], [], [], []
     offset = 0
     for p in parts:
         if not p["sx"]:
@@ -498,9 +500,12 @@ def fit_suggester(parts: list[dict]) -> tuple[np.ndarray | None, int]:
         SX.append(np.array(p["sx"], float)[:, cols])
         SY.append(np.array(p["sy"], float))
         SG.append(np.array(p["sg"]) + offset)
+        # real typos count more than injected ones, as in the detector's fit
+        real = p.get("job", "").startswith(("real", "suggester-real"))
+        SW.append(np.full(len(p["sy"]), REAL_POS_WEIGHT if real else 1.0))
         offset = int(SG[-1].max()) + 1
-    SX, SY, SG = np.concatenate(SX), np.concatenate(SY), np.concatenate(SG)
-    return (fit_conditional_logit(SX, SY, SG) if SY.sum() else None), int(len(SY))
+    SX, SY, SG, SW = np.concatenate(SX), np.concatenate(SY), np.concatenate(SG), np.concatenate(SW)
+    return (fit_conditional_logit(SX, SY, SG, weight=SW) if SY.sum() else None), int(len(SY))
 
 
 def fit(parts: list[dict], manifest: dict) -> tuple[dict, dict]:

@@ -240,8 +240,8 @@ class Suggester:
             for c in ([] if one_slip else lex.completions(n, k=_COMPLETIONS)):
                 cands.setdefault(c, False)
                 comp.add(c)
-            # two words run together: the space put back
-            for a, b in lex.splits(n):
+            # two words run together: the space put back (the same guard)
+            for a, b in ([] if one_slip else lex.splits(n)):
                 split[f"{a} {b}"] = [a, b]
                 cands.setdefault(f"{a} {b}", False)
         rank: dict[str, int] = {}
