@@ -5,31 +5,42 @@ path) loads it through checker.lm.hf like a hub model.
     python models/train_mlm.py                       # full run, --minutes 80 on 2 CPU cores
     python models/train_mlm.py --minutes 2 --lines-per-lang 2000 --out /tmp/mlm   # smoke run
 
-Data: ../shared/corpora/news/<lang>.txt (WMT news test sets, free for research use); for languages
-the news folder lacks (pt, vi) FLORES-200 lines 0-249 only, the benchmark's dev half, never its
-test half. 1 % of each language's lines is held out for the masked-token perplexity in the card.
+    python models/train_mlm.py --eval models/mlm     # held-out perplexities of a saved model
+
+Data: ../shared/corpora/news/<lang>.txt (WMT news test sets, free for research use); languages with
+fewer than --min-lines news lines (pt, vi, it, pl, uk) also take FLORES-200 lines 0-249 (the
+benchmark's dev half, never its test half 250-499) and NTREX-128 (newstest2019 translated,
+../shared/corpora/parallel/ntrex128, CC BY-SA 4.0). 1 % of each language's news + FLORES lines
+(at least 25) is held out for the perplexities in the card; NTREX lines are never held out, so the
+held-out sentences are the same with and without --ntrex (old and new models compare on them).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import random
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch: no spinning threads on a shared CPU
 LANGS = "en de fr es it pt cs pl ru uk vi zh".split()
 FLORES = {"pt": "por_Latn", "vi": "vie_Latn", "en": "eng_Latn", "de": "deu_Latn", "fr": "fra_Latn",
           "es": "spa_Latn", "it": "ita_Latn", "cs": "ces_Latn", "pl": "pol_Latn", "ru": "rus_Cyrl",
           "uk": "ukr_Cyrl", "zh": "zho_Hans"}
+NTREX = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "cs": "ces",
+         "pl": "pol", "ru": "rus", "uk": "ukr", "vi": "vie", "zh": "zho-CN"}
 
 
-def load_corpus(shared: Path, langs: list[str], per_lang: int, seed: int, min_lines: int) -> tuple[dict, dict]:
+def load_corpus(shared: Path, langs: list[str], per_lang: int, seed: int, min_lines: int,
+                ntrex: bool = True) -> tuple[dict, dict]:
     """({lang: train lines}, {lang: held-out lines}), deterministic. Languages with little news text
-    get FLORES dev lines (0-249; never the benchmark's test half 250-499) and are repeated up to
-    ``min_lines`` so the shared vocabulary and the model do not ignore them."""
+    get FLORES dev lines (0-249; never the benchmark's test half 250-499) and, with ``ntrex``,
+    NTREX-128 (training only, after the held-out split, so the held-out lines do not depend on it),
+    and are repeated up to ``min_lines`` so the shared vocabulary and the model do not ignore them."""
     rng = random.Random(seed)
     train, held = {}, {}
     for lang in langs:
@@ -42,6 +53,9 @@ def load_corpus(shared: Path, langs: list[str], per_lang: int, seed: int, min_li
         n_held = max(25, len(lines) // 100)
         held[lang] = lines[:n_held]
         rest = lines[n_held:n_held + per_lang]
+        nt = shared / "corpora" / "parallel" / "ntrex128" / "NTREX-128" / f"newstest2019-ref.{NTREX.get(lang, '')}.txt"
+        if ntrex and len(lines) < min_lines and nt.is_file():
+            rest += [l for l in nt.read_text(encoding="utf-8").splitlines() if l.strip()]
         train[lang] = rest * max(1, min_lines // max(len(rest), 1))
     return train, held
 
@@ -184,12 +198,70 @@ def masked_perplexity(model, tok, seqs: list[list[int]], seed: int) -> float:
     return math.exp(tot / max(n, 1))
 
 
+def masked_word_nats(model, tok, lines: list[str], seed: int, max_len: int, chars: bool = False) -> float:
+    """Mean -log P (nats) of a masked word when 15 % of the words (every piece of each) are replaced
+    by <mask>, summed over the word's pieces. The unit is the word (a character for ``chars``,
+    i.e. Chinese), so models with different tokenizers compare on the same masked words."""
+    import torch
+
+    rng = random.Random(seed)
+    tot, n = 0.0, 0
+    model.eval()
+    with torch.inference_mode():
+        for line in lines:
+            words = [c for c in line if not c.isspace()] if chars else line.split()
+            text, spans = "", []
+            for w in words:
+                if text and not chars:
+                    text += " "
+                spans.append((len(text), len(text) + len(w)))
+                text += w
+            pick = {i for i in range(len(words)) if rng.random() < 0.15}
+            if not pick:
+                continue
+            enc = tok(text, return_offsets_mapping=True, truncation=True, max_length=max_len)
+            owner = [next((i for i, (s0, e0) in enumerate(spans) if b > a and a < e0 and s0 < b), -1)
+                     for a, b in enc["offset_mapping"]]
+            ids = torch.tensor([enc["input_ids"]])
+            chosen = torch.tensor([[k in pick for k in owner]])
+            if not bool(chosen.any()):
+                continue
+            inp = torch.where(chosen, torch.full_like(ids, tok.mask_token_id), ids)
+            lp = torch.log_softmax(model(input_ids=inp).logits.float(), -1)[0]
+            per: dict[int, float] = {}
+            for p, k in enumerate(owner):
+                if k in pick:
+                    per[k] = per.get(k, 0.0) + float(lp[p, ids[0, p]])
+            tot += sum(per.values())
+            n += len(per)
+    model.train()
+    return -tot / max(n, 1)
+
+
+def evaluate(path: str, args) -> dict:
+    """Held-out perplexities of a saved model (its own tokenizer) on this script's held-out lines."""
+    import torch
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    torch.set_num_threads(args.threads)
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForMaskedLM.from_pretrained(path, dtype=torch.float32)
+    langs = args.langs.split(",")
+    _, held = load_corpus(Path(args.shared), langs, args.lines_per_lang, args.seed, args.min_lines, args.ntrex)
+    seq = int(model.config.max_position_embeddings) - 4
+    piece = {lang: round(masked_perplexity(model, tok, tok(held[lang], truncation=True, max_length=seq)["input_ids"],
+                                           args.seed), 1) for lang in langs}
+    word = {lang: round(masked_word_nats(model, tok, held[lang], args.seed, seq, lang == "zh"), 3) for lang in langs}
+    return {"model": path, "masked_token_perplexity_held_out": piece, "masked_word_nats_held_out": word,
+            "held_out_sentences": {lang: len(held[lang]) for lang in langs}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default=str(ROOT / "models" / "mlm"))
     ap.add_argument("--langs", default=",".join(LANGS))
-    ap.add_argument("--lines-per-lang", type=int, default=60000)
+    ap.add_argument("--lines-per-lang", type=int, default=75000)
     ap.add_argument("--min-lines", type=int, default=8000, help="repeat smaller languages up to this")
     ap.add_argument("--vocab", type=int, default=16000)
     ap.add_argument("--hidden", type=int, default=256)
@@ -202,7 +274,13 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=80.0, help="wall-clock budget, tokenizer included")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--no-ntrex", dest="ntrex", action="store_false",
+                    help="do not add NTREX-128 to the languages with fewer than --min-lines news lines")
+    ap.add_argument("--eval", metavar="DIR", help="only print the held-out perplexities of the model in DIR")
     args = ap.parse_args()
+    if args.eval:
+        print(json.dumps(evaluate(args.eval, args), indent=1))
+        return
 
     import torch
     from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
@@ -213,7 +291,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     langs = args.langs.split(",")
-    train, held = load_corpus(Path(args.shared), langs, args.lines_per_lang, args.seed, args.min_lines)
+    train, held = load_corpus(Path(args.shared), langs, args.lines_per_lang, args.seed, args.min_lines, args.ntrex)
     tok = train_tokenizer(train, out, args.vocab, args.seed)
     enc = lambda lines: tok(lines, truncation=True, max_length=args.seq)["input_ids"]  # noqa: E731
     seqs = [s for lang in langs for s in enc(train[lang])]
@@ -259,6 +337,8 @@ def main() -> None:
     size = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     info = {"params": params, "steps": step, "train_tokens": tokens, "train_seconds": round(train_s),
             "total_seconds": round(time.time() - t0), "masked_token_perplexity_held_out": ppl,
+            "train_sentences": len(seqs),
+            "train_lines": {lang: len(train[lang]) for lang in langs},
             "held_out_sentences": {lang: len(held_seqs[lang]) for lang in langs},
             "bytes_on_disk": size, "torch": torch.__version__, "args": vars(args)}
     (out / "training.json").write_text(json.dumps(info, indent=1) + "\n")

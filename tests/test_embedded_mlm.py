@@ -86,3 +86,31 @@ def test_checker_with_the_embedded_model_keeps_the_sample_findings():
     found = [a for line in text.splitlines() for a in chk.check(line).anomalies]
     assert any(a.kind == "repetition" for a in found)
     assert "+cm:mlm@" in chk.signature("en")
+
+
+def test_visible_is_the_full_log_softmax_whatever_the_batching(cm):
+    """``visible`` sorts windows by length, batches them and projects only the pieces of words:
+    the per-word sums must equal a plain full-vocabulary log-softmax over each window alone, in
+    the input order, for any batch size."""
+    sents = _sentences("harbour.en.clean.txt")[:12] + [["Kurz", "."], []]
+    enc = [w for s in sents for _, w in cm.windows(s)]
+    m = cm.mlm
+    ref = []
+    with torch.inference_mode():
+        for ids, owner in enc:
+            x = torch.tensor([ids or [m.tok.pad_token_id]])
+            lp = torch.log_softmax(m.model(input_ids=x).logits.float(), -1)[0]
+            tot = [0.0] * (max(owner, default=-1) + 1)
+            for p, k in enumerate(owner):
+                if k >= 0:
+                    tot[k] += float(lp[p, ids[p]])
+            ref.append(tot)
+    old = cm.batch_pieces
+    try:
+        for size in (64, 4096):
+            cm.batch_pieces = size
+            got = cm.visible(enc)
+            assert [len(g) for g in got] == [len(r) for r in ref]
+            assert max(abs(a[0] - b) for g, r in zip(got, ref) for a, b in zip(g, r)) < 1e-3
+    finally:
+        cm.batch_pieces = old

@@ -8,6 +8,10 @@ Invariants:
   (``local_files_only``) when HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE is set.
 - Every load failure is one ModelError line that says how to fetch a hub model.
 - A loaded model is in eval mode on its device, with a fast tokenizer (offsets are required).
+- OMP_WAIT_POLICY defaults to PASSIVE (set before torch is first imported, unless the user set
+  it): torch's OpenMP threads otherwise spin at every barrier, and on a CPU shared with other
+  work a 2-thread forward pass of this size ran up to 20x slower than with one thread
+  (measured in models/mlm/README.md).
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ def require_neural() -> None:
 
 
 require_neural()
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read once, when torch loads libgomp
 
 
 def offline() -> bool:
