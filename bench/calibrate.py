@@ -120,6 +120,31 @@ def _suggester_rows(rows: Rows, chk: Checker, doc, span_start: int, span_end: in
         rows.sg.append(group)
 
 
+def _read_synthetic(d: Path, lang: str) -> tuple[list[str], list[str], list[str], list[dict]]:
+    """(noisy lines, clean lines, source lines, gold records) of one synthetic language."""
+    noisy, clean, srcs = (split_lines((d / f"{lang}.{x}.txt").read_text(encoding="utf-8"))
+                          for x in ("noisy", "clean", "src"))
+    gold = [json.loads(l) for l in (d / f"{lang}.gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    return noisy, clean, srcs, gold
+
+
+def _real_blocks(rs):
+    """(block number, its lines, its word counts) of a real set: a line is checked with its
+    50-line block as the document context, as bench/real_errors.py does."""
+    by_block: dict[int, list] = defaultdict(list)
+    for rl in rs.lines:
+        by_block[rl.line // BLOCK].append(rl)
+    for blk, rls in sorted(by_block.items()):
+        yield blk, rls, word_counts(rl.text for rl in rls)
+
+
+def _typo_suggester_rows(rows: Rows, chk: Checker, doc, spans) -> None:
+    """Suggester rows of a real line's corrected typos."""
+    for s in spans:
+        if s.kind == "typo" and s.original:
+            _suggester_rows(rows, chk, doc, s.start, s.end, s.original)
+
+
 def _synthetic_suggester_rows(rows: Rows, chk: Checker, doc, line: str, spans: list[dict], ctx) -> None:
     """Suggester rows of one noisy line's spans, checked with its source (``doc``) and without
     (most texts are checked without one): the acceptance model learns both situations."""
@@ -140,9 +165,7 @@ def collect_suggester(args: tuple[str, str, str, str]) -> dict:
         d, lang, src_lang = Path(a), b, c
         chk = Checker(lang=lang, threshold=0.0)
         rows = Rows(lang)
-        noisy = split_lines((d / f"{lang}.noisy.txt").read_text(encoding="utf-8"))
-        srcs = split_lines((d / f"{lang}.src.txt").read_text(encoding="utf-8"))
-        gold = [json.loads(l) for l in (d / f"{lang}.gold.jsonl").read_text(encoding="utf-8").splitlines()]
+        noisy, _, srcs, gold = _read_synthetic(d, lang)
         nctx = word_counts(noisy)
         for line, src, g in zip(noisy, srcs, gold):
             doc = chk.annotate(line, src, src_lang, context=nctx)
@@ -151,17 +174,10 @@ def collect_suggester(args: tuple[str, str, str, str]) -> dict:
     rs = ev.load_real_set(Path(a) / "corpora" / "real-errors", b, "dev")
     chk = Checker(lang=rs.lang, threshold=0.0)
     rows = Rows(chk.lang)
-    by_block: dict[int, list] = defaultdict(list)
-    for rl in rs.lines:
-        by_block[rl.line // BLOCK].append(rl)
-    for _, rls in sorted(by_block.items()):
-        ctx = word_counts(rl.text for rl in rls)
+    for _, rls, ctx in _real_blocks(rs):
         for rl in rls:
             if any(s.kind == "typo" and s.original for s in rl.spans):
-                doc = chk.annotate(rl.text, context=ctx)
-                for s in rl.spans:
-                    if s.kind == "typo" and s.original:
-                        _suggester_rows(rows, chk, doc, s.start, s.end, s.original)
+                _typo_suggester_rows(rows, chk, chk.annotate(rl.text, context=ctx), rl.spans)
     return rows.out()
 
 
@@ -171,10 +187,7 @@ def collect_synthetic(args: tuple[str, str, str]) -> dict:
     d = Path(d)
     chk = Checker(lang=lang, threshold=0.0)
     rows = Rows(lang)
-    noisy = split_lines((d / f"{lang}.noisy.txt").read_text(encoding="utf-8"))
-    clean = split_lines((d / f"{lang}.clean.txt").read_text(encoding="utf-8"))
-    srcs = split_lines((d / f"{lang}.src.txt").read_text(encoding="utf-8"))
-    gold = [json.loads(l) for l in (d / f"{lang}.gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    noisy, clean, srcs, gold = _read_synthetic(d, lang)
     nctx, cctx = word_counts(noisy), word_counts(clean)  # as `checker scan` does per file
     for li, (line, src, g) in enumerate(zip(noisy, srcs, gold)):
         spans = g["spans"]
@@ -252,12 +265,8 @@ def collect_real(args: tuple[str, str]) -> dict:
     # a source language without a word list (km, ps, si, ne) still gives its words
     src_lang = rs.source_lang if rs.source_lang in supported_languages() else None
     rows = Rows(chk.lang)
-    by_block: dict[int, list] = defaultdict(list)
-    for rl in rs.lines:
-        by_block[rl.line // BLOCK].append(rl)
     gec = not rs.is_qe
-    for blk, rls in sorted(by_block.items()):
-        ctx = word_counts(rl.text for rl in rls)
+    for blk, rls, ctx in _real_blocks(rs):
         for rl in rls:
             doc = chk.annotate(rl.text, rl.source, src_lang, context=ctx)
             for t in doc.tokens:
@@ -274,9 +283,7 @@ def collect_real(args: tuple[str, str]) -> dict:
                 elif gec and hit[0].kind in GEC_ERROR_TYPES:
                     rows.add(f, 1, "real", blk % 2)
             if gec:
-                for s in rl.spans:
-                    if s.kind == "typo" and s.original:
-                        _suggester_rows(rows, chk, doc, s.start, s.end, s.original)
+                _typo_suggester_rows(rows, chk, doc, rl.spans)
     return rows.out()
 
 

@@ -37,7 +37,7 @@ from checker import Checker  # noqa: E402
 from checker.charlm import countable, load_charlm  # noqa: E402
 from checker.signals import DEFAULT_PIPELINE, OPT_IN  # noqa: E402
 from source_checks import SPLITS, lines_of  # noqa: E402
-from models.build_charlm import _reader  # noqa: E402
+from models.build_charlm import reading_of  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 CODES = {"zh": "zho_Hans", "ja": "jpn_Jpan"}
@@ -54,7 +54,7 @@ def homophones(chars: list[str], lang: str) -> dict[str, list[str]]:
     """The characters of ``chars`` read alike (zh: pinyin without tones; ja: the lone kanji's kana
     reading), by the same build-time tools as the model's groups; {} without the tool."""
     try:
-        read = _reader(lang)
+        read = reading_of(lang)
     except SystemExit:
         return {}
     by: dict[str, list[str]] = {}

@@ -87,7 +87,7 @@ def model_throughput(spec: str, sentences: list[list[str]], runs: int) -> dict:
     for _ in range(runs):
         old.append(matmul_flops(m.config.hidden_size, 16 * 40) / (2 * params))
         for d in dtypes:
-            cm.dtype, cm._amp = d, None
+            cm.dtype = d
             lin[d].append(linear_bound(m, cm.batch_pieces * 3 // 4, cm.head_rows, getattr(torch, d)))
             t = time.perf_counter()
             cm.visible(enc)

@@ -257,20 +257,8 @@ class Lexicon:
         """The most frequent known word that ``word`` is the beginning of, at least two letters
         longer (a word cut short: ``utveckl`` for ``utvecklingen``), with its Zipf value, or None.
         Looks at no more than ``limit`` words sharing the prefix (bounded work)."""
-        w = self.norm(word)
-        if len(w) < 4:
-            return None
-        words = self._sorted_words()
-        i = bisect.bisect_left(words, w)
-        best, best_f = None, 0.0
-        for cand in words[i:i + limit]:
-            if not cand.startswith(w):
-                break
-            if len(cand) >= len(w) + 2:
-                f = self._freq[cand]
-                if f > best_f:
-                    best, best_f = cand, f
-        return (best, round(math.log10(best_f) + 9.0, 2)) if best else None
+        got = self.completions(word, k=1, limit=limit)
+        return (got[0], round(math.log10(self._freq[got[0]]) + 9.0, 2)) if got else None
 
     def completions(self, word: str, k: int = 6, limit: int = 400) -> list[str]:
         """The ``k`` most frequent known words that ``word`` is the beginning of, at least two

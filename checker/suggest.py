@@ -223,20 +223,18 @@ class Suggester:
         right = [w.text for w in words[i + 1:i + 1 + _CONTEXT]]
         n = norm(tok.text)
         cands: dict[str, bool] = {}
-        spell: dict[str, float] = {}
-        if not self.res.unsegmented:
-            # the words it would be a slip of (diacritics restored, one edit, one edit plus
-            # diacritics), with the slip's cost
-            for c in self.res.spell_index.candidates(n, limit=12):
-                cands[c.word] = False
-                spell[c.word] = c.cost
+        # the words it would be a slip of (diacritics restored, one edit, one edit plus
+        # diacritics), with the slip's cost
+        slips = [] if self.res.unsegmented else self.res.spell_index.candidates(n, limit=12)
+        spell = {c.word: c.cost for c in slips}
+        cands.update(dict.fromkeys(spell, False))
         comp: set[str] = set()
         split: dict[str, list[str]] = {}
         if not self.res.unsegmented and lex.zipf(n) < _KNOWN_ZIPF:
             # a word cut short (MT output truncated, a typist interrupted): what it begins —
             # unless a common word is one cheap slip away (a diacritic, a sound-alike or doubled
             # letter: then the slip is the likelier story; bench/real_errors.py, dev)
-            one_slip = any(c.cost <= _ONE_SLIP and c.zipf >= _KNOWN_ZIPF for c in self.res.spell_index.candidates(n, limit=12))
+            one_slip = any(c.cost <= _ONE_SLIP and c.zipf >= _KNOWN_ZIPF for c in slips)
             for c in ([] if one_slip else lex.completions(n, k=_COMPLETIONS)):
                 cands.setdefault(c, False)
                 comp.add(c)
@@ -292,6 +290,7 @@ class Suggester:
             d = damerau(n, c)
             rel = max(-15.0, scored.get(c, best - 15.0) - best)
             z = lex.zipf(c)
+            lm_rank = 1.0 / (1 + rank[c]) if c in rank else 0.0
             out.append((c, {
                 "bias": 1.0,
                 "lm_rel": rel,
@@ -300,7 +299,7 @@ class Suggester:
                 "zipf": z,
                 "same_initial": float(c[:1] == n[:1]),
                 "from_lm": float(cands[c]),
-                "lm_rank": 1.0 / (1 + rank[c]) if c in rank else 0.0,
+                "lm_rank": lm_rank,
                 "lm_rel_lm": rel if cands[c] else 0.0,
                 "func": float(z >= 6.0),
                 "len_ratio": min(len(c), len(n)) / max(len(c), len(n), 1),
@@ -315,7 +314,7 @@ class Suggester:
                 "lm_rel_vocab": rel if in_vocab(c) else 0.0,
                 # a token with no word one slip away (a garble, a foreign word) is only the
                 # model's to fill: its preference weighs differently there
-                "lm_rank_far": (1.0 / (1 + rank[c]) if c in rank else 0.0) if not spell else 0.0,
+                "lm_rank_far": lm_rank if not spell else 0.0,
                 "lm_rel_far": rel if not spell else 0.0,
                 "from_completion": float(c in comp),
                 "from_split": float(c in split),

@@ -74,7 +74,7 @@ def count(lines: list[str], words: list[tuple[str, int]]) -> tuple[Counter, Coun
     return uni, bi
 
 
-def _reader(lang: str):
+def reading_of(lang: str):
     """A function giving a character's reading (pinyin without tones for zh, the kana reading
     pykakasi gives a lone kanji — mostly its on'yomi — for ja); both are build-time tools."""
     try:
@@ -96,7 +96,7 @@ def homophone_groups(uni: Counter, lang: str) -> list[str]:
     """Groups (strings) of two or more of the most frequent Han characters read alike."""
     if lang not in ("zh", "ja"):
         return []
-    read = _reader(lang)
+    read = reading_of(lang)
     han = sorted((c for c in uni if "\u4e00" <= c <= "\u9fff"), key=lambda c: (-uni[c], c))[:HOMOPHONE_POOL]
     by: dict[str, list[str]] = {}
     for c in han:

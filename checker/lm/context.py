@@ -22,6 +22,8 @@ Invariants:
 """
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 from typing import Sequence
 
@@ -44,17 +46,15 @@ class ContextModel:
         self.langs = frozenset(langs) if langs else None
         self.name = name or mlm.name
         self.dtype = dtype
-        self._amp = None
 
     def autocast_dtype(self):
         """torch.bfloat16 when the matmuls should run in bfloat16 (see ``dtype``), else None."""
         import torch
 
-        if self._amp is None:
-            want = self.dtype
-            self._amp = (torch.bfloat16 if want in ("auto", "bfloat16") and self.mlm.device.type == "cpu"
-                         and self.mlm.model.dtype == torch.float32 and cpu_has_bf16() else False)
-        return self._amp or None
+        if (self.dtype in ("auto", "bfloat16") and self.mlm.device.type == "cpu"
+                and self.mlm.model.dtype == torch.float32 and cpu_has_bf16()):
+            return torch.bfloat16
+        return None
 
     def _autocast(self):
         import contextlib
@@ -164,30 +164,32 @@ class ContextModel:
         return out
 
     def _piece_logprobs(self, x, att, sel):
-        """log P(x) at the positions ``sel`` (row-major), every piece visible: the encoder over
-        the batch, then the vocabulary projection and the log-softmax of the selected positions
-        only, ``head_rows`` at a time (a fused log-softmax + gather: ``cross_entropy``)."""
+        """log P(x) at the positions ``sel`` (a mask, row-major), every piece visible: a fused
+        log-softmax + gather (``cross_entropy``) over ``_logit_chunks``."""
         import torch
         import torch.nn.functional as F
 
+        tgt, out, a = x[sel], [], 0
+        for lg in self._logit_chunks(x, att, sel):
+            out.append(-F.cross_entropy(lg, tgt[a:a + lg.shape[0]], reduction="none"))
+            a += lg.shape[0]
+        return torch.cat(out) if out else torch.zeros(0)
+
+    def _logit_chunks(self, x, att, pick):
+        """float32 logits at the positions ``pick`` (a mask or a (rows, positions) pair of index
+        tensors) only, ``head_rows`` positions at a time: the encoder over the batch, then the
+        vocabulary projection of the picked positions (RoBERTa / XLM-R keep encoder and head
+        apart; any other masked LM projects every position, then picks, in one chunk)."""
         model = self.mlm.model
         base = getattr(model, getattr(model, "base_model_prefix", ""), None)
-        head = getattr(model, "lm_head", None)  # RoBERTa / XLM-R: encoder and head apart
-        if base is None or head is None:  # any other masked LM: the full logits, then the selection
-            with self._autocast():
-                logits = model(input_ids=x, attention_mask=att).logits[sel]
-            return -F.cross_entropy(logits.float(), x[sel], reduction="none")
-        res = []
+        head = getattr(model, "lm_head", None)
         with self._autocast():  # re-entered inside ``visible``'s: no new weight casts
-            hidden = base(input_ids=x, attention_mask=att).last_hidden_state[sel]
-            tgt = x[sel]
+            if base is None or head is None:
+                yield model(input_ids=x, attention_mask=att).logits[pick].float()
+                return
+            hidden = base(input_ids=x, attention_mask=att).last_hidden_state[pick]
             for a in range(0, hidden.shape[0], self.head_rows):
-                logits = head(hidden[a:a + self.head_rows])
-                res.append(logits)
-        out = []
-        for lg, a in zip(res, range(0, hidden.shape[0], self.head_rows)):
-            out.append(-F.cross_entropy(lg, tgt[a:a + self.head_rows], reduction="none").float())
-        return torch.cat(out) if out else torch.zeros(0)
+                yield head(hidden[a:a + self.head_rows]).float()
 
     def masked_word_scores(self, sentences: Sequence[Sequence[str]],
                            targets: Sequence[tuple[int, int]]) -> list[tuple[float, float]]:
@@ -258,22 +260,12 @@ class ContextModel:
         return {c: s for c, s in scores.items() if c in seen}
 
     def _logits_at(self, x, att, at: list[tuple[int, int]]):
-        """float32 logits [len(at), vocab] at the (row, position) pairs ``at`` only: the encoder
-        over the batch, the vocabulary projection at those positions (RoBERTa / XLM-R heads;
-        any other masked LM projects every position, then picks)."""
+        """float32 logits [len(at), vocab] at the (row, position) pairs ``at`` only."""
         import torch
 
-        model = self.mlm.model
-        base = getattr(model, getattr(model, "base_model_prefix", ""), None)
-        head = getattr(model, "lm_head", None)
         r = torch.tensor([a for a, _ in at], dtype=torch.long, device=x.device)
         p = torch.tensor([b for _, b in at], dtype=torch.long, device=x.device)
-        with self._autocast():
-            if base is not None and head is not None:
-                logits = head(base(input_ids=x, attention_mask=att).last_hidden_state[r, p])
-            else:
-                logits = model(input_ids=x, attention_mask=att).logits[r, p]
-        return logits.float()
+        return torch.cat(list(self._logit_chunks(x, att, (r, p))))
 
     def slot_fill(self, words: Sequence[str], i: int, k: int = 10, limit: int = 200) -> list[tuple[str, float]]:
         """Whole words the model proposes for slot ``i`` (one <mask> in its place), best first."""
@@ -281,6 +273,7 @@ class ContextModel:
         return self.mlm.fill(left, right, k=k, limit=limit)
 
 
+@functools.lru_cache(maxsize=1)  # one CPU per process: read /proc/cpuinfo once
 def cpu_has_bf16() -> bool:
     """Whether this CPU multiplies bfloat16 natively (AVX-512-BF16 or AMX), so bfloat16 matmuls
     are faster than float32 ones rather than emulated."""
